@@ -1,0 +1,62 @@
+import { SqliteFileError } from './errors';
+import { withFile } from './fileio';
+import { formatBytes } from './format';
+import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
+import { DatabaseLayers, DatabaseState, readDatabaseLayers } from './state';
+
+/**
+ * An in-memory copy of a database as a fresh SQLite connection would see it
+ * right now: a hot journal's original pages put back, then the WAL's committed
+ * frames laid over the file. The files themselves are only read.
+ */
+export interface DatabaseImage {
+  state: DatabaseState;
+  bytes: Uint8Array;
+  /** How the image was assembled, for the report. */
+  layers: string[];
+}
+
+export async function readDatabaseImage(path: string, maxBytes: number): Promise<DatabaseImage> {
+  const result = await readConsistently(path, async () => {
+    const layers = await readDatabaseLayers(path);
+    return assemble(path, layers, maxBytes);
+  });
+  if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
+  return result.value;
+}
+
+async function assemble(path: string, { state, walIndex, rollback }: DatabaseLayers, maxBytes: number): Promise<DatabaseImage> {
+  const pageSize = state.fileHeader.pageSize;
+  const imageBytes = state.pageCount * state.pageSize;
+  const largest = Math.max(imageBytes, state.fileBytes);
+  if (largest > maxBytes) {
+    throw new SqliteFileError('too-large', path, `deep inspection skipped: ${formatBytes(largest)} is above the ${formatBytes(maxBytes)} limit (header facts are still exact)`);
+  }
+  const layers: string[] = ['database file'];
+  const bytes = new Uint8Array(imageBytes);
+  await withFile(path, async (db) => {
+    const data = await db.read(0, Math.min(db.size, imageBytes));
+    bytes.set(data);
+  });
+  if (rollback) {
+    for (const [pgno, page] of rollback.pages) {
+      if (pgno <= state.pageCount) bytes.set(page, (pgno - 1) * pageSize);
+    }
+    layers.push(`hot journal rolled back (${rollback.pages.size} page(s) restored)`);
+  }
+  if (walIndex && state.sidecars.wal) {
+    await withFile(state.sidecars.wal.path, async (wal) => {
+      for (const [pgno, offset] of walIndex.latestPageOffset) {
+        bytes.set(await wal.read(offset, state.pageSize), (pgno - 1) * state.pageSize);
+      }
+    });
+    layers.push(`${walIndex.committedFrames} committed WAL frame(s) applied`);
+  }
+  // The copy is opened without a -wal beside it: mark it rollback-mode so the
+  // engine reads it as a plain file (the real file's mode is in `state`).
+  if (bytes.length >= 100) {
+    bytes[18] = 1;
+    bytes[19] = 1;
+  }
+  return { state, bytes, layers };
+}

@@ -1,0 +1,158 @@
+import type { Database } from 'sql.js';
+import { SqliteFileError, describeError } from './errors';
+import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE, ConnectionPragma } from './connectionPragmas';
+import { readDatabaseImage } from './image';
+import { JournalState } from './journal';
+import { FileLocks } from './locks';
+import { loadSqlJs } from './sqljs';
+import { DatabaseState, JournalMode, readDatabaseState } from './state';
+import { WalSummary } from './wal';
+import { TextEncoding } from './header';
+
+/**
+ * Deep inspection: schema, row counts and integrity from an in-memory image
+ * (see image.ts) opened with sql.js. Pragma values are what a fresh real
+ * SQLite connection to the file would return.
+ */
+export type IntegrityMode = 'quick' | 'full' | 'none';
+
+export interface InspectOptions {
+  integrity?: IntegrityMode;
+  /** Above this many bytes only header facts are reported. */
+  maxBytes?: number;
+  /** Skip the sql.js part entirely. */
+  headerOnly?: boolean;
+}
+
+export const DEFAULT_MAX_DEEP_BYTES = 512 * 1024 * 1024;
+
+export interface TableInfo { name: string; rows: number | null; error?: string }
+export interface SchemaObject { name: string; table: string }
+
+export interface InspectReport {
+  path: string;
+  fileBytes: number;
+  journalMode: JournalMode;
+  pageSize: number;
+  pageCount: number;
+  freelistCount: number;
+  encoding: TextEncoding;
+  userVersion: number;
+  applicationId: number;
+  autoVacuum: 0 | 1 | 2;
+  schemaVersion: number;
+  lastWriterVersion: string;
+  tables: TableInfo[];
+  views: string[];
+  indexes: SchemaObject[];
+  triggers: SchemaObject[];
+  /** "ok", the messages quick_check/integrity_check returned, or null when not run. */
+  integrity: 'ok' | string[] | null;
+  integrityMode: IntegrityMode;
+  wal: WalSummary | null;
+  hotJournal: boolean;
+  journal: JournalState | null;
+  sidecars: DatabaseState['sidecars'];
+  locks: FileLocks | null;
+  deep: { ran: boolean; layers: string[]; skipped?: string };
+  connectionPragmas: { note: string; pragmas: readonly ConnectionPragma[] };
+  problems: string[];
+}
+
+export async function inspectDatabase(path: string, options: InspectOptions = {}): Promise<InspectReport> {
+  const integrityMode = options.integrity ?? 'quick';
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DEEP_BYTES;
+  if (options.headerOnly) {
+    return reportFrom(await readDatabaseState(path), integrityMode, { ran: false, layers: [], skipped: 'header only (as requested)' });
+  }
+  let image;
+  try {
+    image = await readDatabaseImage(path, maxBytes);
+  } catch (err) {
+    if (err instanceof SqliteFileError && err.code === 'too-large') {
+      return reportFrom(await readDatabaseState(path), integrityMode, { ran: false, layers: [], skipped: err.detail });
+    }
+    throw err;
+  }
+  const report = reportFrom(image.state, integrityMode, { ran: true, layers: image.layers });
+  const SQL = await loadSqlJs();
+  let db: Database | undefined;
+  try {
+    db = new SQL.Database(image.bytes);
+    fillFromEngine(db, report, integrityMode);
+  } catch (err) {
+    report.problems.push(`SQLite cannot read this database: ${describeError(err)}`);
+    if (report.integrity === null && integrityMode !== 'none') report.integrity = [describeError(err)];
+  } finally {
+    db?.close();
+  }
+  return report;
+}
+
+function reportFrom(state: DatabaseState, integrityMode: IntegrityMode, deep: InspectReport['deep']): InspectReport {
+  return {
+    path: state.path,
+    fileBytes: state.fileBytes,
+    journalMode: state.journalMode,
+    pageSize: state.pageSize,
+    pageCount: state.pageCount,
+    freelistCount: state.freelistCount,
+    encoding: state.encoding,
+    userVersion: state.userVersion,
+    applicationId: state.applicationId,
+    autoVacuum: state.autoVacuum,
+    schemaVersion: state.schemaVersion,
+    lastWriterVersion: state.header.sqliteVersion,
+    tables: [],
+    views: [],
+    indexes: [],
+    triggers: [],
+    integrity: null,
+    integrityMode,
+    wal: state.wal ?? null,
+    hotJournal: state.hotJournal,
+    journal: state.journal ?? null,
+    sidecars: state.sidecars,
+    locks: state.locks ?? null,
+    deep,
+    connectionPragmas: { note: CONNECTION_PRAGMA_NOTE, pragmas: CONNECTION_PRAGMAS },
+    problems: [...state.problems],
+  };
+}
+
+function scalar(db: Database, sql: string): unknown {
+  return db.exec(sql)[0]?.values[0]?.[0];
+}
+
+function fillFromEngine(db: Database, report: InspectReport, integrityMode: IntegrityMode): void {
+  report.pageSize = Number(scalar(db, 'PRAGMA page_size'));
+  report.pageCount = Number(scalar(db, 'PRAGMA page_count'));
+  report.freelistCount = Number(scalar(db, 'PRAGMA freelist_count'));
+  report.encoding = scalar(db, 'PRAGMA encoding') as TextEncoding;
+  report.userVersion = Number(scalar(db, 'PRAGMA user_version'));
+  report.applicationId = Number(scalar(db, 'PRAGMA application_id'));
+  report.autoVacuum = Number(scalar(db, 'PRAGMA auto_vacuum')) as 0 | 1 | 2;
+  report.schemaVersion = Number(scalar(db, 'PRAGMA schema_version'));
+
+  const schema = db.exec("SELECT type, name, tbl_name FROM sqlite_schema ORDER BY type, name")[0]?.values ?? [];
+  for (const [type, name, table] of schema as [string, string, string][]) {
+    if (type === 'table') report.tables.push(countRows(db, name));
+    else if (type === 'view') report.views.push(name);
+    else if (type === 'index') report.indexes.push({ name, table });
+    else if (type === 'trigger') report.triggers.push({ name, table });
+  }
+  if (integrityMode !== 'none') {
+    const rows = db.exec(`PRAGMA ${integrityMode === 'full' ? 'integrity_check' : 'quick_check'}`)[0]?.values ?? [];
+    const messages = rows.map((r) => String(r[0]));
+    report.integrity = messages.length === 1 && messages[0] === 'ok' ? 'ok' : messages;
+    if (report.integrity !== 'ok') report.problems.push(`integrity check failed: ${messages.slice(0, 3).join('; ')}${messages.length > 3 ? ` (+${messages.length - 3} more)` : ''}`);
+  }
+}
+
+function countRows(db: Database, name: string): TableInfo {
+  try {
+    return { name, rows: Number(scalar(db, `SELECT count(*) FROM "${name.replace(/"/g, '""')}"`)) };
+  } catch (err) {
+    return { name, rows: null, error: describeError(err) };
+  }
+}

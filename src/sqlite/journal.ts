@@ -1,0 +1,118 @@
+import { ReadOnlyFile } from './fileio';
+
+/**
+ * Rollback journal (`-journal`) reading, as pager.c plays it back
+ * (https://www.sqlite.org/fileformat2.html#the_rollback_journal).
+ * A journal is hot when it is non-empty, its first byte is not zero, the
+ * database is not empty, and no process holds a RESERVED lock (i.e. nobody
+ * is in the middle of that transaction). The next connection then rolls the
+ * database back to the pages saved in the journal.
+ */
+const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+const JOURNAL_HEADER_BYTES = 28;
+
+export interface JournalHeader {
+  /** Page records in this segment; 0xffffffff means "up to end of file". */
+  recordCount: number;
+  nonce: number;
+  /** Database size in pages before the interrupted transaction. */
+  initialPages: number;
+  sectorSize: number;
+  pageSize: number;
+}
+
+export interface JournalState {
+  bytes: number;
+  /** 'hot': will be rolled back; 'live': a writer holds the transaction open; 'inert': zeroed/empty/irrelevant. */
+  status: 'hot' | 'live' | 'inert';
+  explanation: string;
+  header?: JournalHeader;
+  /** Pages the rollback would restore (hot journals only). */
+  pagesToRestore?: number;
+}
+
+export function parseJournalHeader(buf: Uint8Array, offset = 0): JournalHeader | undefined {
+  if (buf.length < offset + JOURNAL_HEADER_BYTES) return undefined;
+  if (!Buffer.from(buf.subarray(offset, offset + 8)).equals(JOURNAL_MAGIC)) return undefined;
+  const dv = new DataView(buf.buffer, buf.byteOffset + offset, JOURNAL_HEADER_BYTES);
+  const header = {
+    recordCount: dv.getUint32(8, false),
+    nonce: dv.getUint32(12, false),
+    initialPages: dv.getUint32(16, false),
+    sectorSize: dv.getUint32(20, false),
+    pageSize: dv.getUint32(24, false),
+  };
+  const pow2 = (n: number) => (n & (n - 1)) === 0;
+  if (header.sectorSize < 32 || header.sectorSize > 65536 || !pow2(header.sectorSize)) return undefined;
+  if (header.pageSize < 512 || header.pageSize > 65536 || !pow2(header.pageSize)) return undefined;
+  return header;
+}
+
+export interface JournalFacts {
+  bytes: number;
+  firstBytes: Uint8Array;
+  dbBytes: number;
+  /** Lock held on the database by other processes, when known. */
+  reservedHeld?: boolean;
+}
+
+/** Classify a journal the way hasHotJournal() in pager.c does. */
+export function classifyJournal(facts: JournalFacts): JournalState {
+  const { bytes } = facts;
+  if (bytes === 0) return { bytes, status: 'inert', explanation: 'empty journal (left by journal_mode=TRUNCATE); nothing to roll back' };
+  if (facts.firstBytes[0] === 0) return { bytes, status: 'inert', explanation: 'journal header is zeroed (journal_mode=PERSIST); the last transaction committed' };
+  if (facts.dbBytes === 0) return { bytes, status: 'inert', explanation: 'database file is empty, so SQLite will discard this journal' };
+  if (facts.reservedHeld) {
+    return { bytes, status: 'live', explanation: 'a process is writing a transaction right now; this journal is its undo log, not a crash leftover' };
+  }
+  const header = parseJournalHeader(facts.firstBytes);
+  return {
+    bytes,
+    status: 'hot',
+    header,
+    explanation: header
+      ? 'hot journal: the last write transaction was interrupted (crash or power loss); the next SQLite connection will roll the database back to its state before that transaction'
+      : 'hot journal with an unreadable header: the next SQLite connection will discard it without restoring anything',
+  };
+}
+
+/**
+ * The original pages a rollback would write back, and the size to truncate
+ * to, following pager_playback(): segments at sector-aligned offsets, each
+ * record = pgno, page, checksum; the first bad record or header ends playback.
+ */
+export async function readRollbackPages(journal: ReadOnlyFile, dbPageSize: number): Promise<{ pages: Map<number, Buffer>; truncateToPages: number } | undefined> {
+  const first = parseJournalHeader(await journal.read(0, JOURNAL_HEADER_BYTES));
+  if (!first || first.pageSize !== dbPageSize) return undefined;
+  const pages = new Map<number, Buffer>();
+  const recordSize = 8 + dbPageSize;
+  const size = journal.size;
+  let headerOffset = 0;
+  let header: JournalHeader | undefined = first;
+  while (header) {
+    let offset = headerOffset + header.sectorSize;
+    let records = header.recordCount === 0xffffffff ? Math.floor((size - offset) / recordSize) : header.recordCount;
+    let ok = true;
+    while (records-- > 0 && offset + recordSize <= size) {
+      const rec = await journal.read(offset, recordSize);
+      const pgno = rec.readUInt32BE(0);
+      const data = rec.subarray(4, 4 + dbPageSize);
+      if (pgno === 0 || rec.readUInt32BE(4 + dbPageSize) !== journalChecksum(header.nonce, data)) { ok = false; break; }
+      if (!pages.has(pgno)) pages.set(pgno, Buffer.from(data));
+      offset += recordSize;
+    }
+    if (!ok || header.recordCount === 0xffffffff || header.recordCount === 0) break;
+    headerOffset = Math.ceil(offset / header.sectorSize) * header.sectorSize;
+    if (headerOffset + JOURNAL_HEADER_BYTES > size) break;
+    const next = parseJournalHeader(await journal.read(headerOffset, JOURNAL_HEADER_BYTES));
+    header = next && next.pageSize === dbPageSize ? next : undefined;
+  }
+  return { pages, truncateToPages: first.initialPages };
+}
+
+/** pager_cksum(): the nonce plus every 200th byte, counting down from the end of the page. */
+function journalChecksum(nonce: number, data: Uint8Array): number {
+  let sum = nonce;
+  for (let i = data.length - 200; i > 0; i -= 200) sum = (sum + data[i]!) >>> 0;
+  return sum >>> 0;
+}

@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import initSqlJs from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
+
+/**
+ * sql.js (SQLite compiled to wasm) is our reading engine: it has no file
+ * locks and works only on in-memory copies, so it can never write to a live
+ * database. Loaded once, on first use. The wasm sits beside the bundle in a
+ * build, or in node_modules when running from source.
+ */
+let loading: Promise<SqlJsStatic> | undefined;
+
+export function loadSqlJs(): Promise<SqlJsStatic> {
+  loading ??= initSqlJs({ locateFile: (file: string) => path.join(wasmDir(), file) });
+  return loading;
+}
+
+function wasmDir(): string {
+  if (existsSync(path.join(__dirname, 'sql-wasm.wasm'))) return __dirname;
+  return path.dirname(require.resolve('sql.js/dist/sql-wasm.wasm'));
+}

@@ -1,0 +1,173 @@
+import { promises as fsp } from 'node:fs';
+import { ReadOnlyFile, statIfExists, withFile } from './fileio';
+import { DatabaseHeader, HEADER_SIZE, TextEncoding, pageCountFromFile, parseHeader } from './header';
+import { JournalState, classifyJournal, readRollbackPages } from './journal';
+import { FileLocks, readSqliteLocks } from './locks';
+import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
+import { WalIndex, WalSummary, indexWal, summarizeWal } from './wal';
+
+/**
+ * What a fresh SQLite connection would see in a database, worked out from the
+ * file's header and its sidecars alone (no SQL, no full read of the main file).
+ */
+export type JournalMode = 'wal' | 'delete';
+
+export interface SidecarFile {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+export interface DatabaseState {
+  path: string;
+  fileBytes: number;
+  mtimeMs: number;
+  /** Header as stored in the main file. */
+  fileHeader: DatabaseHeader;
+  /** Header a connection sees: page 1 from the WAL or from a hot journal's rollback when those override the file. */
+  header: DatabaseHeader;
+  journalMode: JournalMode;
+  pageSize: number;
+  pageCount: number;
+  freelistCount: number;
+  encoding: TextEncoding;
+  userVersion: number;
+  applicationId: number;
+  autoVacuum: 0 | 1 | 2;
+  schemaVersion: number;
+  sidecars: { wal?: SidecarFile; shm?: SidecarFile; journal?: SidecarFile };
+  wal?: WalSummary;
+  journal?: JournalState;
+  hotJournal: boolean;
+  /** Other processes' SQLite locks on the file (Linux only). */
+  locks?: FileLocks;
+  problems: string[];
+}
+
+/** Internal: the state plus what an image builder needs to reconstruct pages. */
+export interface DatabaseLayers {
+  state: DatabaseState;
+  walIndex?: WalIndex;
+  rollback?: { pages: Map<number, Buffer>; truncateToPages: number };
+}
+
+export async function readDatabaseState(path: string): Promise<DatabaseState> {
+  return (await readDatabaseLayers(path)).state;
+}
+
+export async function readDatabaseLayers(path: string): Promise<DatabaseLayers> {
+  const result = await readConsistently(path, () => readLayersOnce(path));
+  if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
+  return result.value;
+}
+
+async function readLayersOnce(path: string): Promise<DatabaseLayers> {
+  return withFile(path, async (db) => {
+    const first = await db.read(0, HEADER_SIZE);
+    const fileHeader = parseHeader(first, path, db.size);
+    const problems: string[] = [];
+    const sidecars = await findSidecars(path);
+    const st = await fsp.stat(path);
+    const locks = await readSqliteLocks(st.dev, st.ino);
+
+    let header = fileHeader;
+    let pageCount = pageCountFromFile(fileHeader, db.size);
+    const filePages = Math.floor(db.size / fileHeader.pageSize);
+
+    let journal: JournalState | undefined;
+    let rollback: DatabaseLayers['rollback'];
+    if (sidecars.journal) {
+      ({ journal, rollback } = await readJournal(sidecars.journal.path, db.size, fileHeader.pageSize, locks));
+      if (rollback) {
+        const page1 = rollback.pages.get(1);
+        if (page1) header = parseHeader(page1.subarray(0, HEADER_SIZE), path, db.size);
+        pageCount = rollback.truncateToPages;
+      }
+    }
+    const hotJournal = journal?.status === 'hot';
+    if (hotJournal) problems.push(`${journal!.explanation}.`);
+
+    // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
+    let walIndex: WalIndex | undefined;
+    if (sidecars.wal) {
+      const shm = sidecars.shm ? await readShmHeader(sidecars.shm.path) : undefined;
+      walIndex = await withFile(sidecars.wal.path, (w) => indexWal(w, shm));
+      if (walIndex.invalidReason) {
+        problems.push(`-wal file ignored: ${walIndex.invalidReason}; SQLite will reset it`);
+      } else if (walIndex.header && walIndex.header.pageSize !== header.pageSize && walIndex.committedFrames > 0) {
+        problems.push(`-wal page size ${walIndex.header.pageSize} differs from the database page size ${header.pageSize}`);
+      } else if (walIndex.committedFrames > 0) {
+        pageCount = walIndex.dbPagesAfterCommit!;
+        const page1Offset = walIndex.latestPageOffset.get(1);
+        if (page1Offset !== undefined) {
+          header = await withFile(sidecars.wal.path, async (w) => parseHeader(await w.read(page1Offset, HEADER_SIZE), path, db.size));
+        }
+      }
+      if (walIndex.uncommittedFrames > 0) {
+        problems.push(`-wal ends with ${walIndex.uncommittedFrames} frame(s) of a transaction that never committed; SQLite ignores them`);
+      }
+    }
+
+    const walCovers = (walIndex?.committedFrames ?? 0) > 0;
+    if (!walCovers && !rollback && fileHeader.pageCountValid && fileHeader.headerPageCount > filePages) {
+      problems.push(`file is truncated: the header says ${fileHeader.headerPageCount} pages but the file holds ${filePages}; SQLite will report "database disk image is malformed"`);
+    } else if (db.size % fileHeader.pageSize !== 0) {
+      problems.push(`file size ${db.size} is not a multiple of the page size ${fileHeader.pageSize} (truncated, or bytes appended)`);
+    }
+
+    const state: DatabaseState = {
+      path,
+      fileBytes: db.size,
+      mtimeMs: db.mtimeMs,
+      fileHeader,
+      header,
+      journalMode: header.readVersion === 2 ? 'wal' : 'delete',
+      pageSize: header.pageSize,
+      pageCount,
+      freelistCount: header.freelistCount,
+      encoding: header.encoding,
+      userVersion: header.userVersion,
+      applicationId: header.applicationId,
+      autoVacuum: header.autoVacuum,
+      schemaVersion: header.schemaCookie,
+      sidecars,
+      wal: walIndex && summarizeWal(walIndex),
+      journal,
+      hotJournal,
+      locks,
+      problems,
+    };
+    return { state, walIndex: walCovers ? walIndex : undefined, rollback };
+  });
+}
+
+export async function findSidecars(path: string): Promise<DatabaseState['sidecars']> {
+  const out: DatabaseState['sidecars'] = {};
+  for (const kind of ['wal', 'shm', 'journal'] as const) {
+    const p = `${path}-${kind}`;
+    const st = await statIfExists(p);
+    if (st?.isFile) out[kind] = { path: p, bytes: st.size, mtimeMs: st.mtimeMs };
+  }
+  return out;
+}
+
+async function readJournal(journalPath: string, dbBytes: number, pageSize: number, locks: FileLocks | undefined): Promise<{ journal: JournalState; rollback?: DatabaseLayers['rollback'] }> {
+  return withFile(journalPath, async (j: ReadOnlyFile) => {
+    const firstBytes = await j.read(0, 512);
+    const reservedHeld = locks ? ['reserved', 'pending', 'exclusive'].includes(locks.level) : undefined;
+    const journal = classifyJournal({ bytes: j.size, firstBytes, dbBytes, reservedHeld });
+    if (journal.status !== 'hot' || !journal.header) return { journal };
+    const rollback = await readRollbackPages(j, pageSize);
+    if (rollback) journal.pagesToRestore = rollback.pages.size;
+    return { journal, rollback };
+  });
+}
+
+/** The wal-index header and checkpoint info (first 136 bytes of -shm). */
+async function readShmHeader(shmPath: string): Promise<Uint8Array | undefined> {
+  try {
+    return await withFile(shmPath, (f) => f.read(0, 136));
+  } catch {
+    return undefined;
+  }
+}

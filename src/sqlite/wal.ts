@@ -1,0 +1,201 @@
+import { ReadOnlyFile, withFile } from './fileio';
+
+/**
+ * Reader for the write-ahead log (https://www.sqlite.org/fileformat2.html#the_write_ahead_log).
+ * It validates frames exactly as SQLite's WAL recovery does: salts must match
+ * the header and the cumulative checksum must continue unbroken; the first
+ * frame that fails ends the log. Only frames up to the last commit frame count.
+ */
+export const WAL_HEADER_SIZE = 32;
+export const WAL_FRAME_HEADER_SIZE = 24;
+const WAL_MAGIC_LE = 0x377f0682;
+const WAL_MAGIC_BE = 0x377f0683;
+const WAL_VERSION = 3007000;
+
+export interface WalHeader {
+  bigEndianChecksums: boolean;
+  version: number;
+  pageSize: number;
+  checkpointSequence: number;
+  salt1: number;
+  salt2: number;
+}
+
+export interface WalSummary {
+  fileBytes: number;
+  header?: WalHeader;
+  /** Why the log holds nothing usable (bad magic, short header…), if so. */
+  invalidReason?: string;
+  /** Frames that pass salt + checksum, in order. */
+  validFrames: number;
+  /** Frames up to and including the last commit frame: what readers see. */
+  committedFrames: number;
+  /** Valid frames after the last commit (a transaction still being written, or abandoned). */
+  uncommittedFrames: number;
+  /** Distinct pages changed by the committed frames. */
+  pagesChanged: number;
+  /** Database size in pages after the last commit, when there is one. */
+  dbPagesAfterCommit?: number;
+  /** Committed frames already copied into the database (from -shm, when it agrees with the log). */
+  backfilledFrames: number;
+  /** Committed frames not yet checkpointed into the database file. */
+  uncheckpointedFrames: number;
+  uncheckpointedBytes: number;
+  /** Why the scan of frames stopped before the end of the file, if it did. */
+  stoppedEarly?: string;
+}
+
+export interface WalIndex extends WalSummary {
+  /** For each page, the byte offset of its newest committed frame's page data. */
+  latestPageOffset: Map<number, number>;
+}
+
+function walChecksum(data: Uint8Array, bigEndian: boolean, s0: number, s1: number): [number, number] {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < data.byteLength; i += 8) {
+    s0 = (s0 + dv.getUint32(i, !bigEndian) + s1) >>> 0;
+    s1 = (s1 + dv.getUint32(i + 4, !bigEndian) + s0) >>> 0;
+  }
+  return [s0, s1];
+}
+
+export function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?: [number, number]; invalidReason?: string } {
+  if (buf.length < WAL_HEADER_SIZE) return { invalidReason: `WAL header is truncated (${buf.length} of ${WAL_HEADER_SIZE} bytes)` };
+  const dv = new DataView(buf.buffer, buf.byteOffset, WAL_HEADER_SIZE);
+  const magic = dv.getUint32(0, false);
+  if (magic !== WAL_MAGIC_LE && magic !== WAL_MAGIC_BE) return { invalidReason: `not a WAL file (magic 0x${magic.toString(16)})` };
+  const bigEndianChecksums = magic === WAL_MAGIC_BE;
+  const version = dv.getUint32(4, false);
+  if (version !== WAL_VERSION) return { invalidReason: `unsupported WAL format version ${version}` };
+  const pageSize = dv.getUint32(8, false);
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
+    return { invalidReason: `WAL page size ${pageSize} is not a power of two between 512 and 65536` };
+  }
+  const checksum = walChecksum(buf.subarray(0, 24), bigEndianChecksums, 0, 0);
+  if (checksum[0] !== dv.getUint32(24, false) || checksum[1] !== dv.getUint32(28, false)) {
+    return { invalidReason: 'WAL header checksum does not match' };
+  }
+  return {
+    header: {
+      bigEndianChecksums,
+      version,
+      pageSize,
+      checkpointSequence: dv.getUint32(12, false),
+      salt1: dv.getUint32(16, false),
+      salt2: dv.getUint32(20, false),
+    },
+    checksum,
+  };
+}
+
+/** Frames are read in batches of this many bytes (rounded to whole frames). */
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/** Walk every frame of an open WAL file. */
+export async function indexWal(wal: ReadOnlyFile, shm?: Uint8Array): Promise<WalIndex> {
+  const fileBytes = wal.size;
+  const empty: WalIndex = {
+    fileBytes, validFrames: 0, committedFrames: 0, uncommittedFrames: 0, pagesChanged: 0,
+    backfilledFrames: 0, uncheckpointedFrames: 0, uncheckpointedBytes: 0, latestPageOffset: new Map(),
+  };
+  if (fileBytes === 0) return empty;
+  const parsed = parseWalHeader(await wal.read(0, WAL_HEADER_SIZE));
+  if (!parsed.header) return { ...empty, invalidReason: parsed.invalidReason };
+  const header = parsed.header;
+  let [s0, s1] = parsed.checksum!;
+  const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
+  const framesPerChunk = Math.max(1, Math.floor(READ_CHUNK / frameSize));
+
+  const pending = new Map<number, number>();   // pages in the open transaction
+  const latest = new Map<number, number>();    // pages as of the last commit
+  let validFrames = 0;
+  let committedFrames = 0;
+  let dbPagesAfterCommit: number | undefined;
+  let stoppedEarly: string | undefined;
+  let offset = WAL_HEADER_SIZE;
+
+  scan: while (offset + frameSize <= fileBytes) {
+    const chunk = await wal.read(offset, Math.min(framesPerChunk * frameSize, fileBytes - offset));
+    const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let p = 0; p + frameSize <= chunk.length; p += frameSize, offset += frameSize) {
+      const pgno = dv.getUint32(p, false);
+      const commitSize = dv.getUint32(p + 4, false);
+      if (dv.getUint32(p + 8, false) !== header.salt1 || dv.getUint32(p + 12, false) !== header.salt2) {
+        stoppedEarly = `frame ${validFrames + 1} has salts from an earlier WAL generation`;
+        break scan;
+      }
+      if (pgno === 0) {
+        stoppedEarly = `frame ${validFrames + 1} names page 0`;
+        break scan;
+      }
+      [s0, s1] = walChecksum(chunk.subarray(p, p + 8), header.bigEndianChecksums, s0, s1);
+      [s0, s1] = walChecksum(chunk.subarray(p + WAL_FRAME_HEADER_SIZE, p + frameSize), header.bigEndianChecksums, s0, s1);
+      if (s0 !== dv.getUint32(p + 16, false) || s1 !== dv.getUint32(p + 20, false)) {
+        stoppedEarly = `frame ${validFrames + 1} fails its checksum (torn or partial write)`;
+        break scan;
+      }
+      validFrames++;
+      pending.set(pgno, offset + WAL_FRAME_HEADER_SIZE);
+      if (commitSize !== 0) {
+        for (const [pg, off] of pending) latest.set(pg, off);
+        pending.clear();
+        committedFrames = validFrames;
+        dbPagesAfterCommit = commitSize;
+      }
+    }
+    if (chunk.length < frameSize) break;
+  }
+  if (!stoppedEarly && offset < fileBytes) {
+    stoppedEarly = `${fileBytes - offset} trailing bytes do not make a whole frame`;
+  }
+  // Pages beyond the committed database size are not part of the database.
+  if (dbPagesAfterCommit !== undefined) {
+    for (const pg of latest.keys()) if (pg > dbPagesAfterCommit) latest.delete(pg);
+  }
+  const backfilledFrames = backfillFromShm(shm, header, committedFrames);
+  const uncheckpointedFrames = committedFrames - backfilledFrames;
+  return {
+    fileBytes,
+    header,
+    validFrames,
+    committedFrames,
+    uncommittedFrames: validFrames - committedFrames,
+    pagesChanged: latest.size,
+    dbPagesAfterCommit,
+    backfilledFrames,
+    uncheckpointedFrames,
+    uncheckpointedBytes: uncheckpointedFrames * frameSize,
+    stoppedEarly,
+    latestPageOffset: latest,
+  };
+}
+
+/**
+ * nBackfill from the wal-index (-shm), trusted only when the index describes
+ * this very log: both header copies equal, initialised, same salts.
+ * Layout: two 48-byte WalIndexHdr copies, then WalCkptInfo whose first u32 is
+ * nBackfill; native byte order (we accept either).
+ */
+function backfillFromShm(shm: Uint8Array | undefined, header: WalHeader, committedFrames: number): number {
+  if (!shm || shm.length < 100) return 0;
+  const a = shm.subarray(0, 48);
+  const b = shm.subarray(48, 96);
+  if (!Buffer.from(a).equals(b) || a[12] !== 1) return 0;
+  const salts = new DataView(shm.buffer, shm.byteOffset + 32, 8);
+  if (salts.getUint32(0, false) !== header.salt1 || salts.getUint32(4, false) !== header.salt2) return 0;
+  const dv = new DataView(shm.buffer, shm.byteOffset, 100);
+  const le = dv.getUint32(0, true) === WAL_INDEX_VERSION;
+  const nBackfill = dv.getUint32(96, le);
+  return Math.min(nBackfill, committedFrames);
+}
+const WAL_INDEX_VERSION = 3007000;
+
+export async function readWalIndex(walPath: string, shm?: Uint8Array): Promise<WalIndex> {
+  return withFile(walPath, (f) => indexWal(f, shm));
+}
+
+/** The summary without the page map (what reports and JSON carry). */
+export function summarizeWal(index: WalIndex): WalSummary {
+  const { latestPageOffset: _omit, ...summary } = index;
+  return summary;
+}

@@ -1,0 +1,148 @@
+import { Dirent, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { SqliteFileError, describeError } from '../sqlite/errors';
+import { withFile } from '../sqlite/fileio';
+import { hasSqliteMagic } from '../sqlite/header';
+import { DatabaseState, readDatabaseState } from '../sqlite/state';
+import { GlobSet } from './glob';
+
+/**
+ * Walks a folder tree and yields every SQLite database in it, identified by
+ * its magic bytes (never by name alone), as a stream so a UI can show
+ * progress. Sidecars are reported with their database, never as databases.
+ */
+export const DATABASE_EXTENSIONS = ['.db', '.sqlite', '.sqlite3', '.db3', '.s3db', '.sl3', '.sdb'] as const;
+export const DEFAULT_EXCLUDES = ['**/node_modules', '**/.git', '**/.venv', '**/venv', '**/__pycache__', '**/dist', '**/out'] as const;
+const SIDECAR_SUFFIXES = ['-wal', '-shm', '-journal'];
+
+export interface ScanOptions {
+  /** Check every file's magic bytes, not only database extensions. */
+  allFiles?: boolean;
+  /** Globs relative to the root; a matching folder is not entered, a matching file not read. */
+  exclude?: readonly string[];
+  /** When set, only files matching one of these globs are checked. */
+  include?: readonly string[];
+  /** Follow symbolic links (loops are detected); off by default. */
+  followSymlinks?: boolean;
+  /** Files checked at once. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export type ScanEvent =
+  | { kind: 'database'; relPath: string; state: DatabaseState }
+  | { kind: 'problem'; relPath: string; path: string; code: string; error: string }
+  | { kind: 'progress'; directories: number; files: number; candidates: number };
+
+export function toPosix(rel: string): string {
+  return rel.split(path.sep).join('/');
+}
+
+function isCandidateName(name: string, allFiles: boolean): boolean {
+  if (SIDECAR_SUFFIXES.some((s) => name.endsWith(s))) return false;
+  if (allFiles) return true;
+  const lower = name.toLowerCase();
+  return DATABASE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+export async function* scanWorkspace(root: string, options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
+  const exclude = new GlobSet(options.exclude ?? DEFAULT_EXCLUDES);
+  const include = new GlobSet(options.include ?? []);
+  const allFiles = options.allFiles ?? false;
+  const concurrency = options.concurrency ?? 16;
+  const rootAbs = path.resolve(root);
+
+  const out: ScanEvent[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const visited = new Set<string>();
+  let directories = 0, files = 0, candidates = 0;
+
+  const check = (abs: string, rel: string) => {
+    candidates++;
+    const p: Promise<void> = classify(abs, rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    return p;
+  };
+
+  const stack: string[] = [rootAbs];
+  while (stack.length > 0) {
+    if (options.signal?.aborted) break;
+    const dir = stack.pop()!;
+    if (options.followSymlinks) {
+      const key = await dirKey(dir);
+      if (key === undefined || visited.has(key)) continue;
+      visited.add(key);
+    }
+    directories++;
+    let entries: Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      const rel = toPosix(path.relative(rootAbs, dir)) || '.';
+      out.push({ kind: 'problem', relPath: rel, path: dir, code: 'unreadable', error: describeError(err, rel) });
+      continue;
+    }
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const rel = toPosix(path.relative(rootAbs, abs));
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        if (!options.followSymlinks) continue;
+        const st = await fsp.stat(abs).catch(() => undefined);
+        isDir = !!st?.isDirectory();
+        isFile = !!st?.isFile();
+      }
+      if (isDir) {
+        if (!exclude.matches(rel)) subdirs.push(abs);
+      } else if (isFile || entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isSocket()) {
+        files++;
+        if (!isCandidateName(entry.name, allFiles) || exclude.matches(rel)) continue;
+        if (!include.empty && !include.matches(rel)) continue;
+        if (!isFile) {
+          if (!allFiles) out.push({ kind: 'problem', relPath: rel, path: abs, code: 'unreadable', error: `${rel}: not a regular file (pipe, socket or device); not read` });
+          continue;
+        }
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        void check(abs, rel);
+      }
+    }
+    // Reverse so the walk visits folders in directory order (stack is LIFO).
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+    yield* out.splice(0);
+    yield { kind: 'progress', directories, files, candidates };
+  }
+  await Promise.all(inFlight);
+  yield* out.splice(0);
+  yield { kind: 'progress', directories, files, candidates };
+}
+
+async function classify(abs: string, rel: string, allFiles: boolean): Promise<ScanEvent | undefined> {
+  try {
+    const magic = await withFile(abs, async (f) => ({ bytes: await f.read(0, 16), size: f.size }));
+    if (!hasSqliteMagic(magic.bytes)) {
+      // With --all-files most files are not databases: only database-named ones are worth a word.
+      if (allFiles && !isCandidateName(path.basename(abs), false)) return undefined;
+      const err = magic.size === 0
+        ? new SqliteFileError('empty', rel, 'file is empty (0 bytes); SQLite treats it as a new, empty database with no tables')
+        : new SqliteFileError('not-sqlite', rel, `named like a database but is not SQLite (starts with ${JSON.stringify(magic.bytes.toString('latin1').replace(/[^\x20-\x7e]/g, '.'))})`);
+      return { kind: 'problem', relPath: rel, path: abs, code: err.code, error: err.message };
+    }
+    const state = await readDatabaseState(abs);
+    return { kind: 'database', relPath: rel, state };
+  } catch (err) {
+    const code = err instanceof SqliteFileError ? err.code : 'unreadable';
+    const message = err instanceof SqliteFileError ? `${rel}: ${err.detail}` : describeError(err, rel);
+    return { kind: 'problem', relPath: rel, path: abs, code, error: message };
+  }
+}
+
+async function dirKey(dir: string): Promise<string | undefined> {
+  try {
+    const st = await fsp.stat(dir);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
