@@ -34,7 +34,7 @@ function errnoReason(code: string | undefined): string | undefined {
   switch (code) {
     case 'EACCES':
     case 'EPERM': return 'permission denied';
-    case 'ENOENT': return 'file does not exist (it may have been deleted during the scan)';
+    case 'ENOENT': return 'file does not exist (or was deleted while being read)';
     case 'EISDIR': return 'is a directory, not a file';
     case 'ELOOP': return 'too many levels of symbolic links';
     case 'ENAMETOOLONG': return 'path is too long';

@@ -1,4 +1,5 @@
 import { constants, promises as fsp } from 'node:fs';
+import { SqliteFileError, describeError } from './errors';
 
 /**
  * Read-only file access that is safe to point at anything a scan meets:
@@ -10,18 +11,20 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 export class ReadOnlyFile {
   private constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number, readonly mtimeMs: number) {}
 
+  /** Throws SqliteFileError('unreadable') naming the file, never a bare errno. */
   static async open(path: string): Promise<ReadOnlyFile> {
-    const handle = await fsp.open(path, READ_FLAGS);
+    let handle: fsp.FileHandle;
     try {
-      const st = await handle.stat();
-      if (!st.isFile()) {
-        throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
-      }
-      return new ReadOnlyFile(path, handle, st.size, st.mtimeMs);
+      handle = await fsp.open(path, READ_FLAGS);
     } catch (err) {
-      await handle.close();
-      throw err;
+      throw new SqliteFileError('unreadable', path, describeError(err));
     }
+    const st = await handle.stat();
+    if (!st.isFile()) {
+      await handle.close();
+      throw new SqliteFileError('unreadable', path, 'not a regular file (directory, pipe, socket or device)');
+    }
+    return new ReadOnlyFile(path, handle, st.size, st.mtimeMs);
   }
 
   /** Bytes [position, position+length), shorter if the file ends first. */

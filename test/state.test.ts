@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { readDatabaseState } from '../src/sqlite/state';
+import { makeFixtures, startPython, truth } from './helpers/fixtures';
+
+/** Header-level state (no SQL): what a fresh connection would report, WAL and hot journal included. */
+const READABLE = ['rollback.db', 'wal-clean.db', 'wal-pending.db', 'wal-bad-checksum.db', 'wal-wrong-salt.db', 'wal-truncated-frame.db',
+  'hot-journal.db', 'utf16le.db', 'page64k.db', 'autovacuum.db', 'freelist.db', 'appid.sqlite3', 'state.bin'];
+
+describe('database state from headers and sidecars', () => {
+  let dir: string;
+  before(() => { dir = makeFixtures(); });
+
+  for (const name of READABLE) {
+    it(`agrees with real SQLite on ${name}`, async () => {
+      const s = await readDatabaseState(path.join(dir, name));
+      const t = truth(path.join(dir, name));
+      assert.deepEqual(
+        [s.journalMode, s.pageSize, s.pageCount, s.freelistCount, s.encoding, s.userVersion, s.applicationId, s.autoVacuum, s.schemaVersion],
+        [t.journal_mode, t.page_size, t.page_count, t.freelist_count, t.encoding, t.user_version, t.application_id, t.auto_vacuum, t.schema_version],
+      );
+      if (t.wal_frames !== undefined && s.wal) assert.equal(s.wal.committedFrames, t.wal_frames);
+    });
+  }
+
+  it('reads committed data that exists only in the -wal', async () => {
+    const s = await readDatabaseState(path.join(dir, 'wal-pending.db'));
+    assert.equal(s.fileHeader.userVersion, 0, 'the main file predates the WAL commits');
+    assert.equal(s.userVersion, 7);
+    assert.ok(s.wal && s.wal.committedFrames > 0 && s.wal.pagesChanged > 0);
+    assert.equal(s.wal.uncheckpointedFrames, s.wal.committedFrames);
+    assert.equal(s.wal.uncheckpointedBytes, s.wal.committedFrames * (4096 + 24));
+    assert.equal(s.wal.dbPagesAfterCommit, s.pageCount);
+    assert.ok(s.sidecars.wal && s.sidecars.shm);
+  });
+
+  it('stops at the last valid commit when the WAL is damaged', async () => {
+    const good = (await readDatabaseState(path.join(dir, 'wal-pending.db'))).wal!;
+    for (const name of ['wal-bad-checksum.db', 'wal-wrong-salt.db', 'wal-truncated-frame.db']) {
+      const w = (await readDatabaseState(path.join(dir, name))).wal!;
+      assert.ok(w.committedFrames < good.committedFrames, name);
+      assert.equal(w.committedFrames, truth(path.join(dir, name)).wal_frames, name);
+      assert.ok(w.stoppedEarly, `${name} says why it stopped`);
+    }
+  });
+
+  it('detects a hot journal and explains it', async () => {
+    const s = await readDatabaseState(path.join(dir, 'hot-journal.db'));
+    assert.equal(s.hotJournal, true);
+    assert.equal(s.journal?.status, 'hot');
+    assert.ok((s.journal?.pagesToRestore ?? 0) > 0);
+    assert.match(s.problems.join('\n'), /interrupted.*roll the database back/);
+    assert.ok(s.fileBytes > s.pageCount * s.pageSize, 'the file holds pages of the uncommitted transaction');
+  });
+
+  it('does not call the journal of a live transaction hot', { skip: process.platform !== 'linux' && 'needs /proc/locks' }, async () => {
+    const file = path.join(dir, 'rollback.db');
+    const { child } = await startPython(`
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA cache_size=5")
+con.execute("BEGIN IMMEDIATE")
+con.executemany("INSERT INTO posts(user_id, body) VALUES (1, ?)", [("y" * 300,) for _ in range(2000)])
+print("ready")
+sys.stdin.readline()
+con.execute("ROLLBACK")
+`, [file]);
+    try {
+      const s = await readDatabaseState(file);
+      assert.ok(s.sidecars.journal);
+      assert.equal(s.journal?.status, 'live');
+      assert.equal(s.hotJournal, false);
+      assert.ok(s.locks?.pids.includes(child.pid!));
+    } finally {
+      child.stdin!.end('\n');
+      await new Promise((r) => child.on('exit', r));
+    }
+  });
+
+  it('flags a truncated file', async () => {
+    const s = await readDatabaseState(path.join(dir, 'truncated.db'));
+    assert.match(s.problems.join('\n'), /truncated: the header says 26 pages but the file holds 13/);
+  });
+});
