@@ -3,12 +3,32 @@ import { describeError } from '../sqlite/errors';
 import { CliIo, processIo } from './io';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
+import { WriteCommandOptions, checkpointCommand, walCommand } from './walCommand';
+import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
+import { CHECKPOINT_MODES, CheckpointMode } from '../sqlite/journalMode';
 
 const USAGE = `Usage:
   sqlite-doctor scan [DIR] [--json] [--all-files]
   sqlite-doctor inspect FILE [--json] [--integrity quick|full|none] [--header-only] [--max-size MiB]
+  sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
+  sqlite-doctor checkpoint FILE [--mode passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
 
-Exit codes: 0 ok, 1 error (the reason is printed on stderr), 2 bad usage.`;
+Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused (the reason is printed).`;
+
+const WRITE_OPTIONS = {
+  json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'busy-timeout': { type: 'string' },
+  engine: { type: 'string' },
+} as const;
+
+function writeOptions(values: { json?: boolean; 'dry-run'?: boolean; 'busy-timeout'?: string; engine?: string }): WriteCommandOptions {
+  const busy = values['busy-timeout'] === undefined ? undefined : Number(values['busy-timeout']);
+  if (busy !== undefined && !(busy >= 0)) throw new UsageError('--busy-timeout takes milliseconds');
+  const engine = values.engine ?? 'auto';
+  if (engine !== 'auto' && !(ENGINE_IDS as readonly string[]).includes(engine)) throw new UsageError(`--engine must be auto or one of ${ENGINE_IDS.join(', ')}`);
+  return { json: !!values.json, dryRun: !!values['dry-run'], busyTimeoutMs: busy, engine: engine as EngineId | 'auto' };
+}
 
 class UsageError extends Error {}
 
@@ -56,6 +76,19 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         headerOnly: !!values['header-only'],
         maxBytes: maxSize === undefined ? undefined : maxSize * 1024 * 1024,
       });
+    }
+    case 'wal': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: WRITE_OPTIONS }));
+      const [action, file] = positionals;
+      if ((action !== 'enable' && action !== 'disable') || !file || positionals.length !== 2) throw new UsageError('wal takes enable|disable and one FILE');
+      return walCommand(io, action, file, writeOptions(values));
+    }
+    case 'checkpoint': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { ...WRITE_OPTIONS, mode: { type: 'string' } } }));
+      if (positionals.length !== 1) throw new UsageError('checkpoint takes exactly one FILE');
+      const mode = (values.mode ?? 'truncate').toUpperCase();
+      if (!(CHECKPOINT_MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be passive, full, restart or truncate');
+      return checkpointCommand(io, positionals[0]!, mode as CheckpointMode, writeOptions(values));
     }
     case undefined:
     case 'help':

@@ -8,7 +8,8 @@ export type SqliteFileErrorCode =
   | 'not-sqlite'       // magic string missing
   | 'truncated'        // shorter than the 100-byte header or than one page
   | 'bad-header'       // header values SQLite would reject
-  | 'unreadable'       // permission denied, vanished, not a regular file
+  | 'missing'          // does not exist (or vanished between listing and reading)
+  | 'unreadable'       // permission denied, not a regular file, I/O error
   | 'too-large';       // deep inspection bounded by size
 
 export class SqliteFileError extends Error {

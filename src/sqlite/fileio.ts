@@ -17,7 +17,8 @@ export class ReadOnlyFile {
     try {
       handle = await fsp.open(path, READ_FLAGS);
     } catch (err) {
-      throw new SqliteFileError('unreadable', path, describeError(err));
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new SqliteFileError(missing ? 'missing' : 'unreadable', path, describeError(err));
     }
     const st = await handle.stat();
     if (!st.isFile()) {
@@ -45,6 +46,16 @@ export class ReadOnlyFile {
 
   close(): Promise<void> {
     return this.handle.close();
+  }
+}
+
+/** Like withFile, but a file that does not exist (any more) gives undefined: sidecars come and go. */
+export async function withFileIfExists<T>(path: string, fn: (f: ReadOnlyFile) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await withFile(path, fn);
+  } catch (err) {
+    if (err instanceof SqliteFileError && err.code === 'missing') return undefined;
+    throw err;
   }
 }
 

@@ -30,7 +30,13 @@ export async function readConsistently<T>(dbPath: string, read: () => Promise<T>
   let value!: T;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const before = await fingerprint(dbPath);
-    value = await read();
+    try {
+      value = await read();
+    } catch (err) {
+      // A sidecar that vanished mid-read (a checkpoint, a commit) is a change, not an error.
+      if (attempt === maxAttempts || (await fingerprint(dbPath)) === before) throw err;
+      continue;
+    }
     if ((await fingerprint(dbPath)) === before) return { value, stable: true, attempts: attempt };
     await new Promise((r) => setTimeout(r, 5 * attempt));
   }

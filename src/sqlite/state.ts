@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { ReadOnlyFile, statIfExists, withFile } from './fileio';
+import { ReadOnlyFile, statIfExists, withFile, withFileIfExists } from './fileio';
 import { DatabaseHeader, HEADER_SIZE, TextEncoding, pageCountFromFile, parseHeader } from './header';
 import { JournalState, classifyJournal, readRollbackPages } from './journal';
 import { FileLocks, readSqliteLocks } from './locks';
@@ -76,8 +76,9 @@ async function readLayersOnce(path: string): Promise<DatabaseLayers> {
 
     let journal: JournalState | undefined;
     let rollback: DatabaseLayers['rollback'];
-    if (sidecars.journal) {
-      ({ journal, rollback } = await readJournal(sidecars.journal.path, db.size, fileHeader.pageSize, locks));
+    const journalRead = sidecars.journal && (await readJournal(sidecars.journal.path, db.size, fileHeader.pageSize, locks));
+    if (journalRead) {
+      ({ journal, rollback } = journalRead);
       if (rollback) {
         const page1 = rollback.pages.get(1);
         if (page1) header = parseHeader(page1.subarray(0, HEADER_SIZE), path, db.size);
@@ -89,9 +90,9 @@ async function readLayersOnce(path: string): Promise<DatabaseLayers> {
 
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
     let walIndex: WalIndex | undefined;
-    if (sidecars.wal) {
-      const shm = sidecars.shm ? await readShmHeader(sidecars.shm.path) : undefined;
-      walIndex = await withFile(sidecars.wal.path, (w) => indexWal(w, shm));
+    const shm = sidecars.shm ? await readShmHeader(sidecars.shm.path) : undefined;
+    walIndex = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm)));
+    if (walIndex) {
       if (walIndex.invalidReason) {
         problems.push(`-wal file ignored: ${walIndex.invalidReason}; SQLite will reset it`);
       } else if (walIndex.header && walIndex.header.pageSize !== header.pageSize && walIndex.committedFrames > 0) {
@@ -100,7 +101,7 @@ async function readLayersOnce(path: string): Promise<DatabaseLayers> {
         pageCount = walIndex.dbPagesAfterCommit!;
         const page1Offset = walIndex.latestPageOffset.get(1);
         if (page1Offset !== undefined) {
-          header = await withFile(sidecars.wal.path, async (w) => parseHeader(await w.read(page1Offset, HEADER_SIZE), path, db.size));
+          header = await withFile(sidecars.wal!.path, async (w) => parseHeader(await w.read(page1Offset, HEADER_SIZE), path, db.size));
         }
       }
       if (walIndex.uncommittedFrames > 0) {
@@ -151,8 +152,8 @@ export async function findSidecars(path: string): Promise<DatabaseState['sidecar
   return out;
 }
 
-async function readJournal(journalPath: string, dbBytes: number, pageSize: number, locks: FileLocks | undefined): Promise<{ journal: JournalState; rollback?: DatabaseLayers['rollback'] }> {
-  return withFile(journalPath, async (j: ReadOnlyFile) => {
+async function readJournal(journalPath: string, dbBytes: number, pageSize: number, locks: FileLocks | undefined): Promise<{ journal: JournalState; rollback?: DatabaseLayers['rollback'] } | undefined> {
+  return withFileIfExists(journalPath, async (j: ReadOnlyFile) => {
     const firstBytes = await j.read(0, 512);
     const reservedHeld = locks ? ['reserved', 'pending', 'exclusive'].includes(locks.level) : undefined;
     const journal = classifyJournal({ bytes: j.size, firstBytes, dbBytes, reservedHeld });

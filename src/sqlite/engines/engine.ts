@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * A real SQLite, with its file locking, used for every write. sql.js has no
+ * locks and only ever reads copies; anything that changes a live file goes
+ * through one of these engines so concurrent writers are serialised by SQLite
+ * itself and a hot journal is recovered exactly as SQLite would.
+ *
+ * Every engine runs in a child process: a busy wait (busy_timeout) never
+ * freezes the caller (e.g. VS Code's extension host), and a stuck engine can
+ * be killed without harm — SQLite is crash-safe by design.
+ */
+export type EngineId = 'node:sqlite' | 'sqlite3-shell' | 'python3';
+export const ENGINE_IDS: readonly EngineId[] = ['node:sqlite', 'sqlite3-shell', 'python3'];
+
+/** Rows of each statement, each row as an array of column values. */
+export type StatementRows = unknown[][];
+
+export interface SqlEngine {
+  readonly id: EngineId;
+  /** e.g. "sqlite3 shell 3.40.1" */
+  readonly label: string;
+  run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]>;
+}
+
+export class EngineError extends Error {
+  constructor(message: string, readonly busy: boolean) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export function isBusyMessage(message: string): boolean {
+  return /database (table )?is locked|SQLITE_BUSY|database is busy/i.test(message);
+}
+
+/** Extra time beyond busy_timeout before a silent engine is killed. */
+const GRACE_MS = 15_000;
+
+export interface ChildRun {
+  command: string;
+  args: string[];
+  stdin?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/** Runs a child to completion; kills it (SIGKILL) past the timeout. */
+export function runChild(run: ChildRun): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(run.command, run.args, { env: run.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, run.timeoutMs + GRACE_MS);
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) reject(new EngineError(`SQLite did not answer within ${Math.round((run.timeoutMs + GRACE_MS) / 1000)} s and was stopped`, true));
+      else resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => { /* the child may exit before reading stdin; its exit code tells */ });
+    child.stdin.end(run.stdin ?? '');
+  });
+}
+
+/**
+ * The envelope our own engine scripts (node:sqlite, python3) print on stdout:
+ * {"ok":true,"results":[...]} or {"ok":false,"error":"...","busy":bool}.
+ */
+export function parseEnvelope(stdout: string, stderr: string, engine: string): StatementRows[] {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  let parsed: { ok: boolean; results?: StatementRows[]; error?: string; busy?: boolean };
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw new EngineError(`${engine} failed: ${(stderr.trim() || stdout.trim() || 'no output').split('\n').pop()}`, false);
+  }
+  if (!parsed.ok) throw new EngineError(parsed.error ?? 'unknown error', parsed.busy ?? isBusyMessage(parsed.error ?? ''));
+  return parsed.results ?? [];
+}

@@ -1,0 +1,49 @@
+import { EngineError, EngineId, SqlEngine, StatementRows, isBusyMessage, runChild } from './engine';
+
+/**
+ * The `sqlite3` command-line shell when it is on PATH (3.33+ for -json).
+ * Statements go in on stdin after `.timeout`; `-bail` stops at the first
+ * error, which the shell prints on stderr. The file is passed as a `mode=rw`
+ * URI so a missing database is never created.
+ */
+export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine | undefined> {
+  try {
+    const r = await runChild({ command, args: ['-version'], timeoutMs: 5000 });
+    const m = /^(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
+    if (r.code !== 0 || !m) return undefined;
+    if (Number(m[1]) * 1000 + Number(m[2]) < 3033) return undefined;
+    return new SqliteShellEngine(command, `sqlite3 shell ${m[0]}`);
+  } catch {
+    return undefined;
+  }
+}
+
+export function fileUri(file: string): string {
+  return `file:${encodeURI(file).replace(/[?#]/g, encodeURIComponent)}?mode=rw`;
+}
+
+class SqliteShellEngine implements SqlEngine {
+  readonly id: EngineId = 'sqlite3-shell';
+  constructor(private readonly command: string, readonly label: string) {}
+
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]> {
+    const script = [`.timeout ${Math.round(busyTimeoutMs)}`, ...statements.map((s) => `${s};`)].join('\n') + '\n';
+    const r = await runChild({ command: this.command, args: ['-batch', '-bail', '-json', fileUri(file)], stdin: script, timeoutMs: busyTimeoutMs });
+    if (r.code !== 0 || r.stderr.trim()) {
+      const msg = r.stderr.trim().replace(/^(Parse |Runtime )?error( near line \d+)?:\s*/i, '') || `exit code ${r.code}`;
+      throw new EngineError(msg, isBusyMessage(msg));
+    }
+    const results = splitJsonArrays(r.stdout).map((rows) => rows.map((row) => Object.values(row)));
+    if (results.length !== statements.length) {
+      throw new EngineError(`the sqlite3 shell returned ${results.length} result(s) for ${statements.length} statement(s)`, false);
+    }
+    return results;
+  }
+}
+
+/** The shell prints one JSON array per statement that returned rows. */
+function splitJsonArrays(stdout: string): Record<string, unknown>[][] {
+  const text = stdout.trim();
+  if (!text) return [];
+  return JSON.parse(`[${text.replace(/\]\s*\n\s*\[/g, '],[')}]`) as Record<string, unknown>[][];
+}
