@@ -89,9 +89,8 @@ async function readLayersOnce(path: string): Promise<DatabaseLayers> {
     if (hotJournal) problems.push(`${journal!.explanation}.`);
 
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
-    let walIndex: WalIndex | undefined;
     const shm = sidecars.shm ? await readShmHeader(sidecars.shm.path) : undefined;
-    walIndex = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm)));
+    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm)));
     if (walIndex) {
       if (walIndex.invalidReason) {
         problems.push(`-wal file ignored: ${walIndex.invalidReason}; SQLite will reset it`);
