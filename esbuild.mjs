@@ -26,6 +26,8 @@ try {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   // sql.js loads its wasm at run time from beside the bundle.
   copyFileSync(join(dirname(require.resolve('sql.js/dist/sql-wasm.wasm')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+  // The panel's stylesheet sits in the build output: the webview may load nothing else.
+  copyFileSync('media/panel.css', 'dist/panel.css');
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

@@ -1,4 +1,6 @@
 import { SqliteFileError } from './errors';
+import type { TextEncoding } from './reportTypes';
+export type { TextEncoding };
 
 /**
  * The 100-byte database header (https://www.sqlite.org/fileformat2.html#the_database_header),
@@ -8,7 +10,6 @@ import { SqliteFileError } from './errors';
 export const SQLITE_MAGIC = 'SQLite format 3\0';
 export const HEADER_SIZE = 100;
 
-export type TextEncoding = 'UTF-8' | 'UTF-16le' | 'UTF-16be';
 
 export interface DatabaseHeader {
   pageSize: number;

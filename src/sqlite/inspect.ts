@@ -1,20 +1,11 @@
 import type { Database } from 'sql.js';
 import { SqliteFileError, describeError } from './errors';
-import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE, ConnectionPragma } from './connectionPragmas';
+import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE } from './connectionPragmas';
 import { readDatabaseImage } from './image';
-import { JournalState } from './journal';
-import { FileLocks } from './locks';
 import { loadSqlJs } from './sqljs';
-import { DatabaseState, JournalMode, readDatabaseState } from './state';
-import { WalSummary } from './wal';
-import { TextEncoding } from './header';
-
-/**
- * Deep inspection: schema, row counts and integrity from an in-memory image
- * (see image.ts) opened with sql.js. Pragma values are what a fresh real
- * SQLite connection to the file would return.
- */
-export type IntegrityMode = 'quick' | 'full' | 'none';
+import { DatabaseState, readDatabaseState } from './state';
+import type { InspectReport, IntegrityMode, TableInfo, TextEncoding } from './reportTypes';
+export type { InspectReport, IntegrityMode, SchemaObject, TableInfo } from './reportTypes';
 
 export interface InspectOptions {
   integrity?: IntegrityMode;
@@ -26,38 +17,7 @@ export interface InspectOptions {
 
 export const DEFAULT_MAX_DEEP_BYTES = 512 * 1024 * 1024;
 
-export interface TableInfo { name: string; rows: number | null; error?: string }
-export interface SchemaObject { name: string; table: string }
 
-export interface InspectReport {
-  path: string;
-  fileBytes: number;
-  journalMode: JournalMode;
-  pageSize: number;
-  pageCount: number;
-  freelistCount: number;
-  encoding: TextEncoding;
-  userVersion: number;
-  applicationId: number;
-  autoVacuum: 0 | 1 | 2;
-  schemaVersion: number;
-  lastWriterVersion: string;
-  tables: TableInfo[];
-  views: string[];
-  indexes: SchemaObject[];
-  triggers: SchemaObject[];
-  /** "ok", the messages quick_check/integrity_check returned, or null when not run. */
-  integrity: 'ok' | string[] | null;
-  integrityMode: IntegrityMode;
-  wal: WalSummary | null;
-  hotJournal: boolean;
-  journal: JournalState | null;
-  sidecars: DatabaseState['sidecars'];
-  locks: FileLocks | null;
-  deep: { ran: boolean; layers: string[]; skipped?: string };
-  connectionPragmas: { note: string; pragmas: readonly ConnectionPragma[] };
-  problems: string[];
-}
 
 export async function inspectDatabase(path: string, options: InspectOptions = {}): Promise<InspectReport> {
   const integrityMode = options.integrity ?? 'quick';

@@ -1,4 +1,6 @@
 import { ReadOnlyFile } from './fileio';
+import type { JournalHeader, JournalState } from './reportTypes';
+export type { JournalHeader, JournalState };
 
 /**
  * Rollback journal (`-journal`) reading, as pager.c plays it back
@@ -11,25 +13,7 @@ import { ReadOnlyFile } from './fileio';
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
 const JOURNAL_HEADER_BYTES = 28;
 
-export interface JournalHeader {
-  /** Page records in this segment; 0xffffffff means "up to end of file". */
-  recordCount: number;
-  nonce: number;
-  /** Database size in pages before the interrupted transaction. */
-  initialPages: number;
-  sectorSize: number;
-  pageSize: number;
-}
 
-export interface JournalState {
-  bytes: number;
-  /** 'hot': will be rolled back; 'live': a writer holds the transaction open; 'inert': zeroed/empty/irrelevant. */
-  status: 'hot' | 'live' | 'inert';
-  explanation: string;
-  header?: JournalHeader;
-  /** Pages the rollback would restore (hot journals only). */
-  pagesToRestore?: number;
-}
 
 export function parseJournalHeader(buf: Uint8Array, offset = 0): JournalHeader | undefined {
   if (buf.length < offset + JOURNAL_HEADER_BYTES) return undefined;

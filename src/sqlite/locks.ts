@@ -1,23 +1,13 @@
 import { promises as fsp } from 'node:fs';
+import type { LockLevel, FileLocks } from './reportTypes';
+export type { LockLevel, FileLocks };
 
-/**
- * Which SQLite lock other processes hold on a database file, read from Linux's
- * /proc/locks (best effort: undefined where it cannot be known). SQLite's
- * POSIX locks sit on fixed bytes of the file (os_unix.c): PENDING at 2^30,
- * RESERVED at 2^30+1, SHARED from 2^30+2 for 510 bytes.
- */
-export type LockLevel = 'none' | 'shared' | 'reserved' | 'pending' | 'exclusive';
 
 const PENDING_BYTE = 0x40000000;
 const RESERVED_BYTE = PENDING_BYTE + 1;
 const SHARED_FIRST = PENDING_BYTE + 2;
 const SHARED_SIZE = 510;
 
-export interface FileLocks {
-  level: LockLevel;
-  /** Processes holding any SQLite lock on the file. */
-  pids: number[];
-}
 
 export async function readSqliteLocks(dev: number, ino: number, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
   if (process.platform !== 'linux') return undefined;

@@ -5,18 +5,10 @@ import { JournalState, classifyJournal, readRollbackPages } from './journal';
 import { FileLocks, readSqliteLocks } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { WalIndex, WalSummary, indexWal, summarizeWal } from './wal';
+import type { JournalMode, SidecarFile, Sidecars } from './reportTypes';
+export type { JournalMode, SidecarFile, Sidecars };
 
-/**
- * What a fresh SQLite connection would see in a database, worked out from the
- * file's header and its sidecars alone (no SQL, no full read of the main file).
- */
-export type JournalMode = 'wal' | 'delete';
 
-export interface SidecarFile {
-  path: string;
-  bytes: number;
-  mtimeMs: number;
-}
 
 export interface DatabaseState {
   path: string;
@@ -35,7 +27,7 @@ export interface DatabaseState {
   applicationId: number;
   autoVacuum: 0 | 1 | 2;
   schemaVersion: number;
-  sidecars: { wal?: SidecarFile; shm?: SidecarFile; journal?: SidecarFile };
+  sidecars: Sidecars;
   wal?: WalSummary;
   journal?: JournalState;
   hotJournal: boolean;
@@ -141,8 +133,8 @@ async function readLayersOnce(path: string): Promise<DatabaseLayers> {
   });
 }
 
-export async function findSidecars(path: string): Promise<DatabaseState['sidecars']> {
-  const out: DatabaseState['sidecars'] = {};
+export async function findSidecars(path: string): Promise<Sidecars> {
+  const out: Sidecars = {};
   for (const kind of ['wal', 'shm', 'journal'] as const) {
     const p = `${path}-${kind}`;
     const st = await statIfExists(p);

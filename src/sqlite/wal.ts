@@ -1,4 +1,6 @@
 import { ReadOnlyFile, withFile } from './fileio';
+import type { WalHeader, WalSummary } from './reportTypes';
+export type { WalHeader, WalSummary };
 
 /**
  * Reader for the write-ahead log (https://www.sqlite.org/fileformat2.html#the_write_ahead_log).
@@ -12,38 +14,7 @@ const WAL_MAGIC_LE = 0x377f0682;
 const WAL_MAGIC_BE = 0x377f0683;
 const WAL_VERSION = 3007000;
 
-export interface WalHeader {
-  bigEndianChecksums: boolean;
-  version: number;
-  pageSize: number;
-  checkpointSequence: number;
-  salt1: number;
-  salt2: number;
-}
 
-export interface WalSummary {
-  fileBytes: number;
-  header?: WalHeader;
-  /** Why the log holds nothing usable (bad magic, short header…), if so. */
-  invalidReason?: string;
-  /** Frames that pass salt + checksum, in order. */
-  validFrames: number;
-  /** Frames up to and including the last commit frame: what readers see. */
-  committedFrames: number;
-  /** Valid frames after the last commit (a transaction still being written, or abandoned). */
-  uncommittedFrames: number;
-  /** Distinct pages changed by the committed frames. */
-  pagesChanged: number;
-  /** Database size in pages after the last commit, when there is one. */
-  dbPagesAfterCommit?: number;
-  /** Committed frames already copied into the database (from -shm, when it agrees with the log). */
-  backfilledFrames: number;
-  /** Committed frames not yet checkpointed into the database file. */
-  uncheckpointedFrames: number;
-  uncheckpointedBytes: number;
-  /** Why the scan of frames stopped before the end of the file, if it did. */
-  stoppedEarly?: string;
-}
 
 export interface WalIndex extends WalSummary {
   /** For each page, the byte offset of its newest committed frame's page data. */

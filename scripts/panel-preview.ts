@@ -1,0 +1,36 @@
+// Renders the status panel from a real demo workspace into PNGs (light and
+// dark) so a person can look at it: npx tsx scripts/panel-preview.ts OUT_DIR
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { connectionSnippets } from '../src/advice/snippets';
+import { inspectDatabase } from '../src/sqlite/inspect';
+import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
+import { DatabaseModel } from '../src/ui/model';
+import { summarize } from '../src/ui/viewModel';
+import { openPanel } from '../test/helpers/panelHarness';
+
+async function main(): Promise<void> {
+  const out = process.argv[2] ?? 'test-output';
+  const select = process.argv[3] ?? 'wal-pending.db';
+  mkdirSync(out, { recursive: true });
+  const ws = mkdtempSync(path.join(tmpdir(), 'demo-'));
+  execFileSync('python3', ['test/fixtures/make_fixtures.py', ws], { stdio: 'ignore' });
+  const model = new DatabaseModel();
+  await model.scan([{ folder: 'demo', path: ws }], {});
+  const rows = model.rows();
+  const id = path.join(ws, select);
+  const report = await inspectDatabase(id);
+  for (const theme of ['dark', 'light'] as const) {
+    const h = await openPanel(theme, { width: 1280, height: 1500 });
+    await h.post({ type: 'state', state: { databases: rows, scanning: false, scannedOnce: true, summary: summarize(rows) } });
+    await h.post({ type: 'select', id });
+    await h.post({ type: 'detail', detail: { id, loading: false, report, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets(select) } });
+    await h.page.waitForTimeout(300);
+    await h.page.screenshot({ path: path.join(out, `panel-${theme}.png`), fullPage: true });
+    await h.close();
+  }
+  console.log(`wrote ${out}/panel-dark.png and ${out}/panel-light.png`);
+}
+void main();

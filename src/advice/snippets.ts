@@ -1,0 +1,72 @@
+/**
+ * Per-connection settings for production, as code for each stack: WAL is
+ * persistent, but busy_timeout, synchronous and foreign_keys must be set by
+ * the app on every connection it opens.
+ */
+export interface ConnectionSnippet {
+  stack: string;
+  /** Where the code goes, relative to the project root, when there is a usual place. */
+  where: string;
+  language: string;
+  code: string;
+}
+
+export const PRODUCTION_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000', 'foreign_keys=ON'] as const;
+
+export function connectionSnippets(dbName = 'db.sqlite3'): ConnectionSnippet[] {
+  const pragmaSql = PRODUCTION_PRAGMAS.map((p) => `PRAGMA ${p};`).join(' ');
+  return [
+    {
+      stack: 'Django 5.1+',
+      where: 'settings.py',
+      language: 'python',
+      code: `DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / ${JSON.stringify(dbName)},
+        "OPTIONS": {
+            "init_command": ${JSON.stringify(pragmaSql)},
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+}`,
+    },
+    {
+      stack: 'Python sqlite3',
+      where: 'where the app opens its connection',
+      language: 'python',
+      code: `import sqlite3
+
+con = sqlite3.connect(${JSON.stringify(dbName)}, timeout=5)
+con.executescript(${JSON.stringify(pragmaSql)})`,
+    },
+    {
+      stack: 'Node better-sqlite3',
+      where: 'where the app opens its connection',
+      language: 'javascript',
+      code: `const Database = require('better-sqlite3');
+
+const db = new Database(${JSON.stringify(dbName)});
+${PRODUCTION_PRAGMAS.map((p) => `db.pragma('${p}');`).join('\n')}`,
+    },
+    {
+      stack: 'Go (mattn/go-sqlite3 or modernc.org/sqlite)',
+      where: 'the DSN passed to sql.Open',
+      language: 'go',
+      code: `db, err := sql.Open("sqlite3", "file:${dbName}?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")`,
+    },
+    {
+      stack: 'Rails 7.1+',
+      where: 'config/database.yml',
+      language: 'yaml',
+      code: `production:
+  adapter: sqlite3
+  database: storage/${dbName}
+  timeout: 5000
+  pragmas:
+    journal_mode: wal
+    synchronous: normal
+    foreign_keys: true`,
+    },
+  ];
+}

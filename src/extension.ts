@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import * as commands from './ui/commands';
+import { bindContextKeys } from './ui/contextKeys';
+import { DatabaseModel } from './ui/model';
+import { PANEL_VIEW_TYPE, PanelHost, StatusPanel } from './ui/panel';
+import { createStatusBar } from './ui/statusBar';
+import { DatabaseTree } from './ui/tree';
+import { watchDatabases } from './ui/watcher';
+import { writesDisabledReason } from './ui/writes';
+
+/** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
+export function activate(context: vscode.ExtensionContext): void {
+  const model = new DatabaseModel();
+  const tree = new DatabaseTree(model);
+  const host: PanelHost = {
+    model,
+    distUri: vscode.Uri.joinPath(context.extensionUri, 'dist'),
+    writesDisabledReason,
+    runAction: commands.panelAction(model),
+    scan: () => commands.scanWorkspace(model, true),
+  };
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+
+  context.subscriptions.push(
+    vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
+    model.onDidChange(() => tree.refresh()),
+    createStatusBar(model),
+    bindContextKeys(model),
+    watchDatabases(model),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => StatusPanel.revive(panel, host, state),
+    }),
+    register('sqliteDoctor.scan', () => commands.scanWorkspace(model, true)),
+    register('sqliteDoctor.showPanel', () => StatusPanel.show(host)),
+    register('sqliteDoctor.showStatus', (...args) => commands.showStatus(host, args)),
+    register('sqliteDoctor.enableWal', (...args) => commands.write('enableWal', model, args)),
+    register('sqliteDoctor.disableWal', (...args) => commands.write('disableWal', model, args)),
+    register('sqliteDoctor.checkpoint', (...args) => commands.write('checkpoint', model, args)),
+    register('sqliteDoctor.refresh', (...args) => commands.refresh(model, args)),
+    register('sqliteDoctor.reveal', (...args) => commands.reveal(model, args)),
+    register('sqliteDoctor.copyConnectionSettings', (...args) => commands.copyConnectionSettings(model, args)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void commands.scanWorkspace(model, false)),
+  );
+  // A quiet first scan so the tree, status bar and explorer menus are ready.
+  void commands.scanWorkspace(model, false);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,84 @@
+/**
+ * Every message between the extension host and the status panel, one union
+ * per direction tagged by `type`. Imported by both bundles (type-only in the
+ * webview); the host validates every incoming message with
+ * `parseWebviewMessage` before acting on it.
+ */
+import type { InspectReport } from '../sqlite/reportTypes';
+import type { ConnectionSnippet } from '../advice/snippets';
+
+export type DatabaseStatus = 'ok' | 'not-wal' | 'hot-journal' | 'corrupt' | 'unreadable';
+
+/** One database as the overview grid and the tree show it. */
+export interface DatabaseRow {
+  /** Absolute file system path: the database's identity everywhere. */
+  id: string;
+  folder: string;
+  relPath: string;
+  fileName: string;
+  status: DatabaseStatus;
+  journalMode: string;
+  pageSize: number;
+  sizeBytes: number;
+  walBytes: number;
+  uncheckpointedWalBytes: number;
+  sidecars: string[];
+  warnings: string[];
+  /** e.g. "WAL · 4 KiB · 2.1 MiB (+380 KiB wal)" */
+  description: string;
+}
+
+export interface PanelState {
+  databases: DatabaseRow[];
+  scanning: boolean;
+  /** Set when nothing has been scanned yet. */
+  scannedOnce: boolean;
+  summary: string;
+  /** Write actions are off in untrusted workspaces or without a real SQLite engine. */
+  writesDisabledReason?: string;
+}
+
+export interface DatabaseDetail {
+  id: string;
+  report?: InspectReport;
+  error?: string;
+  loading: boolean;
+  walExplained: { point: string; detail: string }[];
+  snippets: ConnectionSnippet[];
+}
+
+export type HostMessage =
+  | { type: 'state'; state: PanelState }
+  | { type: 'detail'; detail: DatabaseDetail }
+  | { type: 'select'; id: string }
+  | { type: 'operationResult'; id: string; ok: boolean; message: string };
+
+export const ACTIONS = ['enableWal', 'disableWal', 'checkpoint', 'refresh', 'reveal'] as const;
+export type PanelAction = (typeof ACTIONS)[number];
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'scan' }
+  | { type: 'select'; id: string }
+  | { type: 'action'; action: PanelAction; id: string }
+  | { type: 'copy'; text: string };
+
+/** Shape-checks a message from the webview; undefined for anything else. */
+export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  const str = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+  switch (m.type) {
+    case 'ready':
+    case 'scan':
+      return { type: m.type };
+    case 'select':
+      return str(m.id) ? { type: 'select', id: m.id } : undefined;
+    case 'action':
+      return str(m.id) && (ACTIONS as readonly unknown[]).includes(m.action) ? { type: 'action', action: m.action as PanelAction, id: m.id } : undefined;
+    case 'copy':
+      return str(m.text, 100_000) ? { type: 'copy', text: m.text } : undefined;
+    default:
+      return undefined;
+  }
+}

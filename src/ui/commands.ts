@@ -1,0 +1,105 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { connectionSnippets } from '../advice/snippets';
+import type { PanelAction } from '../shared/protocol';
+import type { DatabaseModel } from './model';
+import { StatusPanel, PanelHost } from './panel';
+import { readSettings } from './settings';
+import { resolveTargets } from './targets';
+import { summarize } from './viewModel';
+import { WriteKind, runWrite } from './writes';
+
+/** Each command is a small function over the model; extension.ts registers them. */
+export function scanRoots(): { folder: string; path: string }[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ folder: f.name, path: f.uri.fsPath }));
+}
+
+export async function scanWorkspace(model: DatabaseModel, interactive: boolean): Promise<void> {
+  const roots = scanRoots();
+  if (!roots.length) {
+    if (interactive) void vscode.window.showInformationMessage('Open a folder to scan it for SQLite databases.');
+    return;
+  }
+  const s = readSettings(vscode.workspace.workspaceFolders?.[0]?.uri);
+  const controller = new AbortController();
+  const options = { allFiles: s.checkAllFiles, exclude: s.exclude, include: s.include, signal: controller.signal };
+  const { cancelled } = interactive
+    ? await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Scanning for SQLite databases', cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return model.scan(roots, options, (found, files) => progress.report({ message: `${found} found in ${files} files` }));
+        },
+      )
+    : await model.scan(roots, options);
+  if (!interactive) return;
+  if (cancelled) {
+    void vscode.window.showInformationMessage('Scan cancelled; the previous results are kept.');
+    return;
+  }
+  const open = 'Open Status Panel';
+  const choice = await vscode.window.showInformationMessage(`SQLite: ${summarize(model.rows())}`, open);
+  if (choice === open) await vscode.commands.executeCommand('sqliteDoctor.showPanel');
+}
+
+export async function showStatus(host: PanelHost, args: unknown[]): Promise<void> {
+  const [uri] = await resolveTargets(host.model, args, 'Show the status of which database?');
+  if (!uri) return;
+  if (!host.model.get(uri.fsPath)) await host.model.refresh(uri.fsPath);
+  if (!host.model.get(uri.fsPath)) {
+    void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(uri)} is not an SQLite database (or is outside the scanned folders).`);
+    return;
+  }
+  StatusPanel.show(host, uri.fsPath);
+}
+
+export async function write(kind: WriteKind, model: DatabaseModel, args: unknown[]): Promise<void> {
+  const wanted = kind === 'enableWal' ? 'delete' : 'wal';
+  const targets = await resolveTargets(model, args, `${kind === 'checkpoint' ? 'Checkpoint' : kind === 'enableWal' ? 'Enable WAL on' : 'Disable WAL on'} which database?`,
+    (p) => model.get(p)?.state?.journalMode === wanted);
+  for (const uri of targets) await runWrite(kind, uri, model);
+}
+
+export async function refresh(model: DatabaseModel, args: unknown[]): Promise<void> {
+  const [first] = args;
+  if (first instanceof vscode.Uri) return model.refresh(first.fsPath);
+  return scanWorkspace(model, false);
+}
+
+export async function reveal(model: DatabaseModel, args: unknown[]): Promise<void> {
+  const [uri] = await resolveTargets(model, args, 'Reveal which database?');
+  if (uri) await vscode.commands.executeCommand('revealInExplorer', uri);
+}
+
+export async function copyConnectionSettings(model: DatabaseModel, args: unknown[]): Promise<void> {
+  const [uri] = await resolveTargets(model, args, 'Connection settings for which database?');
+  const snippets = connectionSnippets(uri ? path.basename(uri.fsPath) : undefined);
+  const pick = await vscode.window.showQuickPick(snippets.map((s) => ({ label: s.stack, description: s.where, snippet: s })), {
+    placeHolder: 'Per-connection settings (WAL, synchronous=NORMAL, busy_timeout=5000, foreign_keys=ON) for which stack?',
+  });
+  if (!pick) return;
+  await vscode.env.clipboard.writeText(pick.snippet.code);
+  void vscode.window.showInformationMessage(`Copied the ${pick.snippet.stack} snippet; it goes in ${pick.snippet.where}.`);
+}
+
+/** The panel's buttons map onto the same command functions. */
+export function panelAction(model: DatabaseModel): (action: PanelAction, uri: vscode.Uri) => Promise<{ ok: boolean; message: string } | undefined> {
+  return async (action, uri) => {
+    switch (action) {
+      case 'enableWal':
+      case 'disableWal':
+      case 'checkpoint':
+        return runWrite(action, uri, model);
+      case 'refresh':
+        await model.refresh(uri.fsPath);
+        return undefined;
+      case 'reveal':
+        await vscode.commands.executeCommand('revealInExplorer', uri);
+        return undefined;
+      default: {
+        const never: never = action;
+        return never;
+      }
+    }
+  };
+}

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { findEngine } from '../sqlite/engines/select';
+import { OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
+import { WAL_EXPLAINED } from '../sqlite/walExplained';
+import type { DatabaseModel } from './model';
+import { readSettings } from './settings';
+
+/**
+ * The write commands' user-facing flow: refuse in untrusted workspaces, run
+ * the preflight (dry run), ask with a modal that says what will change,
+ * run through real SQLite, show the verified result, refresh the model.
+ */
+export type WriteKind = 'enableWal' | 'disableWal' | 'checkpoint';
+
+const RUN: Record<WriteKind, (file: string, o: OperationOptions) => Promise<OperationResult>> = {
+  enableWal: (f, o) => enableWal(f, o),
+  disableWal: (f, o) => disableWal(f, o),
+  checkpoint: (f, o) => checkpoint(f, 'TRUNCATE', o),
+};
+
+const VERB: Record<WriteKind, string> = { enableWal: 'Enable WAL', disableWal: 'Disable WAL', checkpoint: 'Checkpoint' };
+
+function engineChoice(scope: vscode.Uri) {
+  // node:sqlite runs in a child of this very runtime (Electron as Node, or the remote server's Node).
+  return { prefer: readSettings(scope).engine, nodePath: process.execPath };
+}
+
+export async function writesDisabledReason(): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) return 'This workspace is not trusted: SQLite Doctor only reads databases here. Trust the workspace to change journal modes.';
+  const engine = await findEngine(engineChoice(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/')));
+  if (!engine) return 'No real SQLite engine is available (node:sqlite, the sqlite3 shell or python3), so databases are only read. Install sqlite3 to enable writes.';
+  return undefined;
+}
+
+export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: DatabaseModel): Promise<{ ok: boolean; message: string } | undefined> {
+  const disabled = await writesDisabledReason();
+  if (disabled) {
+    void vscode.window.showWarningMessage(disabled);
+    return { ok: false, message: disabled };
+  }
+  const file = uri.fsPath;
+  const settings = readSettings(uri);
+  const options: OperationOptions = { busyTimeoutMs: settings.busyTimeoutMs, engine: engineChoice(uri) };
+  const dry = await RUN[kind](file, { ...options, dryRun: true });
+  if (dry.outcome !== 'dry-run') return report(dry, model);
+  if (settings.confirmBeforeWrite) {
+    const p = dry.preflight;
+    const lines = [
+      `Journal mode now: ${p.state.journalMode}${p.state.hotJournal ? ' (a hot journal will be rolled back first)' : ''}`,
+      `-wal: ${p.state.sidecars.wal ? `${p.state.sidecars.wal.bytes} bytes, ${p.state.wal?.uncheckpointedFrames ?? 0} frame(s) not checkpointed` : 'none'}`,
+      `Filesystem: ${p.filesystem.type ?? 'unknown'} (${p.filesystem.verdict})`,
+      ...p.warnings.map((w) => `Warning: ${w}`),
+      ...p.notes.map((n) => `Note: ${n}`),
+      `Engine: ${dry.engine}`,
+    ];
+    const explain = kind === 'enableWal' ? ['', 'What WAL means:', ...WAL_EXPLAINED.map((w) => `• ${w.point} ${w.detail}`)] : [];
+    const choice = await vscode.window.showWarningMessage(
+      `${VERB[kind]} on ${vscode.workspace.asRelativePath(uri)}?`,
+      { modal: true, detail: [...lines, ...explain].join('\n') },
+      VERB[kind],
+    );
+    if (choice !== VERB[kind]) return undefined;
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${VERB[kind]}: ${vscode.workspace.asRelativePath(uri)}` },
+    () => RUN[kind](file, options),
+  );
+  return report(result, model);
+}
+
+async function report(r: OperationResult, model: DatabaseModel): Promise<{ ok: boolean; message: string }> {
+  await model.refresh(r.file);
+  const ok = r.outcome === 'done' || r.outcome === 'unchanged';
+  if (ok) {
+    void vscode.window.showInformationMessage(r.message);
+  } else {
+    const copy = 'Copy Command';
+    void vscode.window.showWarningMessage([r.message, r.next].filter(Boolean).join(' '), copy).then((c) => {
+      if (c === copy) void vscode.env.clipboard.writeText(r.manualCommand);
+    });
+  }
+  return { ok, message: [r.message, r.next].filter(Boolean).join(' ') };
+}

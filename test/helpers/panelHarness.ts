@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Browser, Page, chromium } from 'playwright-core';
+import type { HostMessage } from '../../src/shared/protocol';
+
+/**
+ * Loads the built webview bundle (dist/webview.js + dist/panel.css) in
+ * Debian's headless Chromium with a stand-in for acquireVsCodeApi, the same
+ * CSP as the real panel, and a VS Code theme's CSS variables. Used to look at
+ * the panel and to test what it renders without a VS Code.
+ */
+const DIST = path.join(__dirname, '..', '..', 'dist');
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+const THEMES = {
+  dark: {
+    'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
+    'vscode-foreground': '#cccccc', 'vscode-descriptionForeground': '#9d9d9d', 'vscode-editor-background': '#1f1f1f', 'vscode-panel-border': '#3c3c3c',
+    'vscode-list-hoverBackground': '#2a2d2e', 'vscode-list-inactiveSelectionBackground': '#37373d', 'vscode-focusBorder': '#0078d4',
+    'vscode-testing-iconPassed': '#73c991', 'vscode-editorWarning-foreground': '#cca700', 'vscode-errorForeground': '#f48771',
+    'vscode-textCodeBlock-background': '#2b2b2b', 'vscode-textBlockQuote-background': '#2b2b2b',
+    'vscode-button-background': '#0078d4', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#313131', 'vscode-button-secondaryForeground': '#cccccc',
+  },
+  light: {
+    'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
+    'vscode-foreground': '#3b3b3b', 'vscode-descriptionForeground': '#717171', 'vscode-editor-background': '#ffffff', 'vscode-panel-border': '#e5e5e5',
+    'vscode-list-hoverBackground': '#f2f2f2', 'vscode-list-inactiveSelectionBackground': '#e4e6f1', 'vscode-focusBorder': '#005fb8',
+    'vscode-testing-iconPassed': '#388a34', 'vscode-editorWarning-foreground': '#bf8803', 'vscode-errorForeground': '#a1260d',
+    'vscode-textCodeBlock-background': '#f3f3f3', 'vscode-textBlockQuote-background': '#f2f2f2',
+    'vscode-button-background': '#005fb8', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#e5e5e5', 'vscode-button-secondaryForeground': '#3b3b3b',
+  },
+};
+
+export interface Harness {
+  browser: Browser;
+  page: Page;
+  /** Messages the webview sent to the "host". */
+  sent(): Promise<unknown[]>;
+  post(msg: HostMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openPanel(theme: keyof typeof THEMES = 'dark', size = { width: 1200, height: 900 }): Promise<Harness> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sqlite-doctor-panel-'));
+  const vars = Object.entries(THEMES[theme]).map(([k, v]) => `--${k}: ${v};`).join(' ');
+  // Same CSP as panelHtml.ts; the theme variables are set from the nonce'd script, as VS Code sets them on <html>.
+  writeFileSync(path.join(dir, 'index.html'), `<!DOCTYPE html><html><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src file:; font-src file:; img-src file:; script-src 'nonce-test' file:;">
+<link rel="stylesheet" href="file://${DIST}/panel.css"></head>
+<body><div id="app"></div>
+<script nonce="test">
+document.documentElement.style.cssText = ${JSON.stringify(vars)};
+document.body.style.background = 'var(--vscode-editor-background)';
+window.__sent = []; let st;
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => st, setState: (s) => { st = s; } });
+</script>
+<script nonce="test" src="file://${DIST}/webview.js"></script></body></html>`);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }); // Playwright gives every launch a fresh, empty profile.
+  const page = await browser.newPage({ viewport: size });
+  await page.goto(`file://${path.join(dir, 'index.html')}`);
+  return {
+    browser,
+    page,
+    sent: () => page.evaluate(() => (globalThis as unknown as { __sent: unknown[] }).__sent),
+    post: async (msg) => {
+      await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), msg);
+      await page.waitForTimeout(50);
+    },
+    close: () => browser.close(),
+  };
+}

@@ -1,0 +1,119 @@
+import type { DatabaseDetail, DatabaseRow, PanelAction } from '../src/shared/protocol';
+import { formatBytes } from '../src/sqlite/format';
+import { HEADER_PRAGMAS } from '../src/sqlite/headerPragmas';
+import type { InspectReport } from '../src/sqlite/reportTypes';
+import { h } from './dom';
+import { modeBadge } from './overview';
+
+export interface DetailHandlers {
+  action(action: PanelAction): void;
+  copy(text: string): void;
+  tab(id: string): void;
+}
+
+/** One database: actions, file-level pragmas, per-connection settings, tables, files. */
+export function renderDetail(row: DatabaseRow, detail: DatabaseDetail | undefined, writesDisabled: boolean, lastResult: { ok: boolean; message: string } | undefined, tab: string | undefined, on: DetailHandlers): HTMLElement {
+  const wal = row.journalMode === 'wal';
+  const button = (label: string, action: PanelAction, appearance: string, disabled = false) =>
+    h('vscode-button', { appearance, disabled, onclick: () => on.action(action), 'data-action': action }, label);
+  const actions = h('div', { class: 'actions' },
+    row.journalMode === 'delete' ? button('Enable WAL', 'enableWal', 'primary', writesDisabled) : null,
+    wal ? button('Checkpoint', 'checkpoint', 'primary', writesDisabled) : null,
+    wal ? button('Disable WAL', 'disableWal', 'secondary', writesDisabled) : null,
+    button('Refresh', 'refresh', 'secondary'),
+    button('Reveal in Explorer', 'reveal', 'secondary'),
+  );
+  const head = h('div', { class: 'detail-head' },
+    h('h2', {}, row.relPath, ' ', modeBadge(row)),
+    h('div', { class: 'muted' }, row.description),
+    actions,
+    lastResult ? h('div', { class: `result ${lastResult.ok ? 'ok' : 'bad'}`, role: 'status', 'data-testid': 'result' }, lastResult.message) : null,
+  );
+  const problems = row.warnings.length || detail?.report?.problems.length
+    ? h('ul', { class: 'problems' }, ...[...new Set([...(detail?.report?.problems ?? []), ...row.warnings])].map((p) => h('li', {}, p)))
+    : null;
+  let body: HTMLElement;
+  if (!detail || detail.loading) body = h('div', { class: 'loading' }, h('vscode-progress-ring', {}), 'Reading the database…');
+  else if (detail.error || !detail.report) body = h('div', { class: 'error', role: 'alert' }, detail.error ?? 'No details available.');
+  else body = tabs(detail, detail.report, tab, on);
+  return h('section', { class: 'detail', 'data-testid': 'detail' }, head, problems, body);
+}
+
+function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefined, on: DetailHandlers): HTMLElement {
+  const views: [string, string, HTMLElement][] = [
+    ['file', 'File settings', fileSettings(r)],
+    ['connection', 'Connection settings', connectionSettings(detail, on)],
+    ['tables', `Tables (${r.tables.length})`, tables(r)],
+    ['sidecars', 'WAL & journal', sidecars(r)],
+  ];
+  if (r.journalMode !== 'wal') views.push(['wal', 'What WAL means', walExplained(detail)]);
+  const panels = h('vscode-panels', { 'activeid': `tab-${active ?? 'file'}` });
+  for (const [id, label] of views) panels.append(h('vscode-panel-tab', { id: `tab-${id}`, onclick: () => on.tab(id) }, label));
+  for (const [id, , view] of views) panels.append(h('vscode-panel-view', { id: `view-${id}` }, view));
+  return panels;
+}
+
+function kv(rows: [string, string | Node, string?][], cls = 'kv'): HTMLElement {
+  return h('table', { class: cls }, h('tbody', {}, ...rows.map(([k, v, note]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v), note !== undefined ? h('td', { class: 'muted' }, note) : null))));
+}
+
+function fileSettings(r: InspectReport): HTMLElement {
+  const value = (key: (typeof HEADER_PRAGMAS)[number]['key']): string => {
+    const v = r[key];
+    if (key === 'pageSize') return `${v} bytes`;
+    if (key === 'autoVacuum') return `${v} (${['none', 'full', 'incremental'][Number(v)]})`;
+    return String(v);
+  };
+  const integrity = r.integrity === null ? 'not checked' : r.integrity === 'ok' ? 'ok' : r.integrity.join('; ');
+  return kv([
+    ...HEADER_PRAGMAS.map((p): [string, string, string] => [p.pragma, value(p.key), p.meaning]),
+    ['integrity', integrity, r.integrityMode === 'full' ? 'PRAGMA integrity_check' : 'PRAGMA quick_check'],
+    ['contents read from', r.deep.ran ? r.deep.layers.join(' + ') : `not read: ${r.deep.skipped ?? ''}`, 'What a fresh SQLite connection sees now.'],
+  ]);
+}
+
+function connectionSettings(detail: DatabaseDetail, on: DetailHandlers): HTMLElement {
+  const r = detail.report!;
+  return h('div', {},
+    h('p', { class: 'muted' }, `These are ${r.connectionPragmas.note}`),
+    h('table', { class: 'kv' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'PRAGMA'), h('th', {}, 'Recommended'), h('th', {}, 'SQLite default'), h('th', {}, 'Why'))),
+      h('tbody', {}, ...r.connectionPragmas.pragmas.map((p) => h('tr', {}, h('th', { scope: 'row' }, p.name), h('td', {}, p.recommended), h('td', { class: 'muted' }, p.sqliteDefault), h('td', { class: 'muted' }, p.why)))),
+    ),
+    h('h3', {}, 'Set them in your app'),
+    ...detail.snippets.map((s) => h('div', { class: 'snippet' },
+      h('div', { class: 'snippet-head' }, h('strong', {}, s.stack), h('span', { class: 'muted' }, ` — ${s.where}`),
+        h('vscode-button', { appearance: 'icon', 'aria-label': `Copy the ${s.stack} snippet`, title: 'Copy', onclick: () => on.copy(s.code) }, h('span', { class: 'codicon-text' }, 'Copy'))),
+      h('pre', {}, h('code', {}, s.code)),
+    )),
+  );
+}
+
+function tables(r: InspectReport): HTMLElement {
+  if (!r.deep.ran) return h('p', { class: 'muted' }, `Tables were not read: ${r.deep.skipped ?? ''}`);
+  if (!r.tables.length) return h('p', { class: 'muted' }, 'No tables.');
+  return h('div', {},
+    h('table', { class: 'kv', 'data-testid': 'tables' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Table'), h('th', { class: 'num' }, 'Rows'))),
+      h('tbody', {}, ...r.tables.map((t) => h('tr', {}, h('td', {}, t.name), h('td', { class: 'num' }, t.rows === null ? `? ${t.error ?? ''}` : t.rows.toLocaleString('en-US'))))),
+    ),
+    h('p', { class: 'muted' }, [r.views.length && `${r.views.length} view(s)`, r.indexes.length && `${r.indexes.length} index(es)`, r.triggers.length && `${r.triggers.length} trigger(s)`].filter(Boolean).join(' · ')),
+  );
+}
+
+function sidecars(r: InspectReport): HTMLElement {
+  const files: [string, string, string?][] = (['wal', 'shm', 'journal'] as const).map((k) => [`-${k}`, r.sidecars[k] ? formatBytes(r.sidecars[k]!.bytes) : 'absent']);
+  const rows: [string, string, string?][] = [...files];
+  if (r.wal) {
+    const w = r.wal;
+    rows.push(['WAL frames', w.invalidReason ? `unusable: ${w.invalidReason}` : `${w.committedFrames} committed, ${w.uncommittedFrames} uncommitted`, `${w.pagesChanged} page(s) changed`]);
+    rows.push(['not checkpointed', formatBytes(w.uncheckpointedBytes), 'copied into the database by the next checkpoint']);
+  }
+  if (r.journal) rows.push(['rollback journal', r.journal.status, r.journal.explanation]);
+  if (r.locks && r.locks.pids.length) rows.push(['in use by', `pid ${r.locks.pids.join(', ')}`, `${r.locks.level} lock`]);
+  return kv(rows);
+}
+
+function walExplained(detail: DatabaseDetail): HTMLElement {
+  return h('ul', { class: 'explain' }, ...detail.walExplained.map((w) => h('li', {}, h('strong', {}, w.point), ' ', w.detail)));
+}
