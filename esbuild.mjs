@@ -27,7 +27,7 @@ try {
   // sql.js loads its wasm at run time from beside the bundle.
   copyFileSync(join(dirname(require.resolve('sql.js/dist/sql-wasm.wasm')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
   // The panel's stylesheet sits in the build output: the webview may load nothing else.
-  copyFileSync('media/panel.css', 'dist/panel.css');
+  copyFileSync('webview/panel.css', 'dist/panel.css');
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

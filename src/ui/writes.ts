@@ -71,13 +71,16 @@ export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: Database
 async function report(r: OperationResult, model: DatabaseModel): Promise<{ ok: boolean; message: string }> {
   await model.refresh(r.file);
   const ok = r.outcome === 'done' || r.outcome === 'unchanged';
+  // The core names files by the path it was given; people read workspace-relative paths.
+  const message = r.message.split(r.file).join(vscode.workspace.asRelativePath(r.file));
+  const full = [message, r.next].filter(Boolean).join(' ');
   if (ok) {
-    void vscode.window.showInformationMessage(r.message);
+    void vscode.window.showInformationMessage(message);
   } else {
     const copy = 'Copy Command';
-    void vscode.window.showWarningMessage([r.message, r.next].filter(Boolean).join(' '), copy).then((c) => {
+    void vscode.window.showWarningMessage(full, copy).then((c) => {
       if (c === copy) void vscode.env.clipboard.writeText(r.manualCommand);
     });
   }
-  return { ok, message: [r.message, r.next].filter(Boolean).join(' ') };
+  return { ok, message: full };
 }

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { connectionSnippets } from '../src/advice/snippets';
+import type { DatabaseRow } from '../src/shared/protocol';
+import { inspectDatabase } from '../src/sqlite/inspect';
+import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
+import { Harness, openPanel } from './helpers/panelHarness';
+import { startPython, tempDir } from './helpers/fixtures';
+
+/** The built webview in headless Chromium: what a person sees and what it sends to the host. */
+const skip = existsSync('/usr/bin/chromium') ? false : 'Debian chromium is not installed (npm test installs it)';
+
+const row = (over: Partial<DatabaseRow>): DatabaseRow => ({
+  id: '/w/app.db', folder: 'w', relPath: 'app.db', fileName: 'app.db', status: 'not-wal', journalMode: 'delete', pageSize: 4096,
+  sizeBytes: 8192, walBytes: 0, uncheckpointedWalBytes: 0, sidecars: [], warnings: [], description: 'DELETE · 4 KiB · 8 KiB', ...over,
+});
+
+describe('status panel webview', { skip }, () => {
+  let h: Harness;
+  before(async () => { h = await openPanel('dark'); });
+  after(async () => { await h?.close(); });
+
+  it('says ready first, and shows a loading state until the host answers', async () => {
+    assert.deepEqual((await h.sent())[0], { type: 'ready' });
+    assert.match(await h.page.locator('#app').innerText(), /Loading/);
+  });
+
+  it('shows the empty state', async () => {
+    await h.post({ type: 'state', state: { databases: [], scanning: false, scannedOnce: true, summary: '0 databases' } });
+    assert.equal(await h.page.getByTestId('empty').innerText(), 'No SQLite databases in this workspace.');
+  });
+
+  it('renders hostile names from files as text, never as markup', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'evil.db');
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const { child } = await startPython(`
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute('CREATE TABLE "' + sys.argv[2].replace('"', '""') + '" (x)')
+con.commit(); con.close()
+print("ready")
+`, [file, evil]);
+    await new Promise((r) => child.on('exit', r));
+    const report = await inspectDatabase(file);
+    assert.equal(report.tables[0]!.name, evil);
+    const r = row({ id: file, relPath: evil, fileName: evil, warnings: [evil] });
+    await h.post({ type: 'state', state: { databases: [r], scanning: false, scannedOnce: true, summary: '1 database' } });
+    await h.post({ type: 'select', id: file });
+    await h.post({ type: 'detail', detail: { id: file, loading: false, report, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets() } });
+    await h.page.locator('vscode-panel-tab#tab-tables').click();
+    await h.page.waitForTimeout(100);
+    assert.equal(await h.page.locator('img').count(), 0);
+    assert.equal(await h.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.ok((await h.page.getByTestId('tables').innerText()).includes(evil));
+    assert.ok((await h.page.getByTestId('grid').innerText()).includes(evil));
+  });
+
+  it('sends select and action messages for the row and button a person clicks', async () => {
+    const a = row({ id: '/w/a.db', relPath: 'a.db' });
+    const b = row({ id: '/w/b.db', relPath: 'b.db', journalMode: 'wal', status: 'ok' });
+    await h.post({ type: 'state', state: { databases: [a, b], scanning: false, scannedOnce: true, summary: '2 databases · 1 not in WAL' } });
+    await h.page.locator('tr[data-id="/w/a.db"]').click();
+    await h.page.locator('vscode-button[data-action="enableWal"]').click();
+    const sent = await h.sent();
+    assert.deepEqual(sent.slice(-2), [{ type: 'select', id: '/w/a.db' }, { type: 'action', action: 'enableWal', id: '/w/a.db' }]);
+    assert.equal(await h.page.locator('vscode-button[data-action="disableWal"]').count(), 0, 'Disable WAL only for WAL databases');
+    await h.post({ type: 'operationResult', id: '/w/a.db', ok: true, message: 'a.db is now in WAL mode (verified).' });
+    assert.match(await h.page.getByTestId('result').innerText(), /verified/);
+  });
+
+  it('disables write buttons with the reason when writes are off', async () => {
+    const a = row({ id: '/w/a.db', relPath: 'a.db' });
+    await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database', writesDisabledReason: 'This workspace is not trusted.' } });
+    assert.match(await h.page.locator('.notice').innerText(), /not trusted/);
+    assert.equal(await h.page.locator('vscode-button[data-action="enableWal"]').getAttribute('disabled'), '');
+  });
+});
