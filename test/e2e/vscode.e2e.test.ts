@@ -136,7 +136,7 @@ describe('SQLite Doctor in a real VS Code', { skip, timeout: 300_000 }, () => {
     assert.match(await dialog.innerText(), /What WAL means/);
     await page.screenshot({ path: path.join(OUT, 'e2e-confirm.png') });
     await dialog.getByRole('button', { name: 'Enable WAL' }).click();
-    await toast(page, /^app\.db is now in WAL mode \(verified/);
+    await toast(page, /(?<!\/)app\.db is now in WAL mode \(verified/);
     const after = truth(file);
     assert.equal(after.journal_mode, 'wal');
     assert.equal(after.integrity, 'ok');
