@@ -34,6 +34,9 @@ NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
 if [ ! -f "$E2E/code-server/node_modules/code-server/out/node/entry.js" ]; then
   echo "Installing code-server $CODE_SERVER_VERSION (VS Code 1.139; builds native modules, ~3 min)…"
   (
+    # When this runs under `npm run`, the outer npm's npm_* variables (npm_config_user_agent
+    # says "node/v20") would leak into the inner install as config: drop them all.
+    for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
     # npm itself runs on Node 24 so every install script and node-gyp do too.
     export PATH="$(dirname "$NODE24"):$PATH"
     export npm_config_nodedir="$HEADERS"

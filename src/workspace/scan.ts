@@ -133,6 +133,10 @@ async function classify(abs: string, rel: string, allFiles: boolean): Promise<Sc
     return { kind: 'database', relPath: rel, state };
   } catch (err) {
     const code = err instanceof SqliteFileError ? err.code : 'unreadable';
+    if (code === 'missing' && rel.includes('\ufffd')) {
+      // Node decodes directory entries as UTF-8; a name that is not valid UTF-8 cannot be reopened by that decoded name.
+      return { kind: 'problem', relPath: rel, path: abs, code: 'unreadable', error: `${rel}: the file name is not valid UTF-8, so it cannot be opened; rename it to inspect it` };
+    }
     const message = err instanceof SqliteFileError ? `${rel}: ${err.detail}` : describeError(err, rel);
     return { kind: 'problem', relPath: rel, path: abs, code, error: message };
   }
