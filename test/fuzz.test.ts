@@ -93,7 +93,10 @@ describe('fuzzed input never crashes or hangs', () => {
       const kind = Math.floor(rand() * 6);
       if (kind === 0) w.writeUInt32BE(INTERESTING[Math.floor(rand() * INTERESTING.length)]! >>> 0, [0, 4, 8, 12, 16, 20, 24, 28][Math.floor(rand() * 8)]!);
       else if (kind === 1) w.writeUInt32BE(Math.floor(rand() * 2 ** 32), 32 + Math.floor(rand() * 9) * frame + [0, 4, 8, 12, 16, 20][Math.floor(rand() * 6)]!);
-      else if (kind === 2) w[32 + Math.floor(rand() * (w.length - 32))] ^= 1 << Math.floor(rand() * 8);
+      else if (kind === 2) {
+        const at = 32 + Math.floor(rand() * (w.length - 32));
+        w[at] = w[at]! ^ (1 << Math.floor(rand() * 8));
+      }
       else if (kind === 3) w = w.subarray(0, Math.floor(rand() * w.length));
       else if (kind === 4) w = Buffer.concat([w, Buffer.alloc(Math.floor(rand() * 3 * frame), Math.floor(rand() * 256))]);
       else w.writeUInt32BE(0xffffffff, 32 + Math.floor(rand() * 9) * frame + 4); // absurd commit size
@@ -109,7 +112,10 @@ describe('fuzzed input never crashes or hangs', () => {
       let b = Buffer.from(j);
       const kind = Math.floor(rand() * 4);
       if (kind === 0) b.writeUInt32BE(INTERESTING[Math.floor(rand() * INTERESTING.length)]! >>> 0, [8, 12, 16, 20, 24][Math.floor(rand() * 5)]!);
-      else if (kind === 1) b[Math.floor(rand() * b.length)] ^= 0xff;
+      else if (kind === 1) {
+        const at = Math.floor(rand() * b.length);
+        b[at] = b[at]! ^ 0xff;
+      }
       else if (kind === 2) b = b.subarray(0, Math.floor(rand() * b.length));
       else b.writeUInt32BE(Math.floor(rand() * 2 ** 32), 512 + Math.floor(rand() * 10) * (4096 + 8));
       await survive(put('j.db', db, { '-journal': b }), `journal mutation ${kind}`);

@@ -9,7 +9,7 @@ import { SqliteFileError, describeError } from './errors';
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 export class ReadOnlyFile {
-  private constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number, readonly mtimeMs: number) {}
+  private constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number, readonly mtimeMs: number, readonly dev: number, readonly ino: number) {}
 
   /** Throws SqliteFileError('unreadable') naming the file, never a bare errno. */
   static async open(path: string): Promise<ReadOnlyFile> {
@@ -25,7 +25,7 @@ export class ReadOnlyFile {
       await handle.close();
       throw new SqliteFileError('unreadable', path, 'not a regular file (directory, pipe, socket or device)');
     }
-    return new ReadOnlyFile(path, handle, st.size, st.mtimeMs);
+    return new ReadOnlyFile(path, handle, st.size, st.mtimeMs, st.dev, st.ino);
   }
 
   /** Bytes [position, position+length), shorter if the file ends first. */

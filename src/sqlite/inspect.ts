@@ -23,14 +23,14 @@ export async function inspectDatabase(path: string, options: InspectOptions = {}
   const integrityMode = options.integrity ?? 'quick';
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DEEP_BYTES;
   if (options.headerOnly) {
-    return reportFrom(await readDatabaseState(path), integrityMode, { ran: false, layers: [], skipped: 'header only (as requested)' });
+    return reportFrom(await readDatabaseState(path, { withLocks: true }), integrityMode, { ran: false, layers: [], skipped: 'header only (as requested)' });
   }
   let image;
   try {
     image = await readDatabaseImage(path, maxBytes);
   } catch (err) {
     if (err instanceof SqliteFileError && err.code === 'too-large') {
-      return reportFrom(await readDatabaseState(path), integrityMode, { ran: false, layers: [], skipped: err.detail });
+      return reportFrom(await readDatabaseState(path, { withLocks: true }), integrityMode, { ran: false, layers: [], skipped: err.detail });
     }
     throw err;
   }

@@ -31,7 +31,7 @@ export interface PreflightOptions {
 }
 
 export async function preflight(file: string, intent: Intent, options: PreflightOptions = {}): Promise<Preflight> {
-  const state = await readDatabaseState(file);
+  const state = await readDatabaseState(file, { withLocks: true });
   const realPath = await fsp.realpath(file);
   const dir = path.dirname(realPath);
   const [fileWritable, dirWritable] = await Promise.all([writable(realPath, constants.W_OK), writable(dir, constants.W_OK | constants.X_OK)]);

@@ -7,15 +7,14 @@ import { promises as fsp } from 'node:fs';
  * always changes the main file (rollback mode) or the -wal file (WAL mode).
  */
 async function fingerprint(dbPath: string): Promise<string> {
-  const parts: string[] = [];
-  for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-journal`]) {
+  const parts = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map(async (p) => {
     try {
       const st = await fsp.stat(p, { bigint: true });
-      parts.push(`${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`);
+      return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch {
-      parts.push('-');
+      return '-';
     }
-  }
+  }));
   return parts.join('|');
 }
 

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { ReadOnlyFile, statIfExists, withFile, withFileIfExists } from './fileio';
 import { DatabaseHeader, HEADER_SIZE, TextEncoding, pageCountFromFile, parseHeader } from './header';
 import { JournalState, classifyJournal, readRollbackPages } from './journal';
@@ -43,24 +42,32 @@ export interface DatabaseLayers {
   rollback?: { pages: Map<number, Buffer>; truncateToPages: number };
 }
 
-export async function readDatabaseState(path: string): Promise<DatabaseState> {
-  return (await readDatabaseLayers(path)).state;
+export interface ReadOptions {
+  /**
+   * Read other processes' locks (/proc/locks) even when there is no
+   * -journal to classify; the lock table is read once per database, so a
+   * workspace scan leaves it off.
+   */
+  withLocks?: boolean;
 }
 
-export async function readDatabaseLayers(path: string): Promise<DatabaseLayers> {
-  const result = await readConsistently(path, () => readLayersOnce(path));
+export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
+  return (await readDatabaseLayers(path, options)).state;
+}
+
+export async function readDatabaseLayers(path: string, options: ReadOptions = {}): Promise<DatabaseLayers> {
+  const result = await readConsistently(path, () => readLayersOnce(path, options));
   if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
   return result.value;
 }
 
-async function readLayersOnce(path: string): Promise<DatabaseLayers> {
+async function readLayersOnce(path: string, options: ReadOptions): Promise<DatabaseLayers> {
   return withFile(path, async (db) => {
     const first = await db.read(0, HEADER_SIZE);
     const fileHeader = parseHeader(first, path, db.size);
     const problems: string[] = [];
     const sidecars = await findSidecars(path);
-    const st = await fsp.stat(path);
-    const locks = await readSqliteLocks(st.dev, st.ino);
+    const locks = options.withLocks || sidecars.journal ? await readSqliteLocks(db.dev, db.ino) : undefined;
 
     let header = fileHeader;
     let pageCount = pageCountFromFile(fileHeader, db.size);
@@ -135,11 +142,11 @@ async function readLayersOnce(path: string): Promise<DatabaseLayers> {
 
 export async function findSidecars(path: string): Promise<Sidecars> {
   const out: Sidecars = {};
-  for (const kind of ['wal', 'shm', 'journal'] as const) {
+  await Promise.all((['wal', 'shm', 'journal'] as const).map(async (kind) => {
     const p = `${path}-${kind}`;
     const st = await statIfExists(p);
     if (st?.isFile) out[kind] = { path: p, bytes: st.size, mtimeMs: st.mtimeMs };
-  }
+  }));
   return out;
 }
 

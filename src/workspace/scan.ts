@@ -1,4 +1,4 @@
-import { Dirent, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { SqliteFileError, describeError } from '../sqlite/errors';
 import { withFile } from '../sqlite/fileio';
@@ -45,6 +45,9 @@ function isCandidateName(name: string, allFiles: boolean): boolean {
   return DATABASE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
+/** Folders read at once: overlaps the file system's latency without flooding it. */
+const DIR_BATCH = 8;
+
 export async function* scanWorkspace(root: string, options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
   const exclude = new GlobSet(options.exclude ?? DEFAULT_EXCLUDES);
   const include = new GlobSet(options.include ?? []);
@@ -61,54 +64,62 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
     candidates++;
     const p: Promise<void> = classify(abs, rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
     inFlight.add(p);
-    return p;
   };
 
-  const stack: string[] = [rootAbs];
+  // Relative paths are built by concatenation as we descend: no path.relative per entry.
+  const stack: { abs: string; rel: string }[] = [{ abs: rootAbs, rel: '' }];
   while (stack.length > 0) {
     if (options.signal?.aborted) break;
-    const dir = stack.pop()!;
-    if (options.followSymlinks) {
-      const key = await dirKey(dir);
-      if (key === undefined || visited.has(key)) continue;
-      visited.add(key);
-    }
-    directories++;
-    let entries: Dirent[];
-    try {
-      entries = await fsp.readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      const rel = toPosix(path.relative(rootAbs, dir)) || '.';
-      out.push({ kind: 'problem', relPath: rel, path: dir, code: 'unreadable', error: describeError(err, rel) });
-      continue;
-    }
-    const subdirs: string[] = [];
-    for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
-      const rel = toPosix(path.relative(rootAbs, abs));
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        if (!options.followSymlinks) continue;
-        const st = await fsp.stat(abs).catch(() => undefined);
-        isDir = !!st?.isDirectory();
-        isFile = !!st?.isFile();
+    const batch = stack.splice(Math.max(0, stack.length - DIR_BATCH)).reverse();
+    const listed = await Promise.all(batch.map(async (d) => {
+      if (options.followSymlinks) {
+        const key = await dirKey(d.abs);
+        if (key === undefined || visited.has(key)) return undefined;
+        visited.add(key);
       }
-      if (isDir) {
-        if (!exclude.matches(rel)) subdirs.push(abs);
-      } else if (isFile || entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isSocket()) {
+      try {
+        return { dir: d, entries: await fsp.readdir(d.abs, { withFileTypes: true }) };
+      } catch (err) {
+        const rel = d.rel || '.';
+        out.push({ kind: 'problem', relPath: rel, path: d.abs, code: 'unreadable', error: describeError(err, rel) });
+        return undefined;
+      }
+    }));
+    const subdirs: { abs: string; rel: string }[] = [];
+    for (const item of listed) {
+      if (!item) continue;
+      directories++;
+      const { dir, entries } = item;
+      for (const entry of entries) {
+        const name = entry.name;
+        const rel = dir.rel ? `${dir.rel}/${name}` : name;
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          if (!options.followSymlinks) continue;
+          const st = await fsp.stat(path.join(dir.abs, name)).catch(() => undefined);
+          isDir = !!st?.isDirectory();
+          isFile = !!st?.isFile();
+        }
+        if (isDir) {
+          if (!exclude.matches(rel)) subdirs.push({ abs: path.join(dir.abs, name), rel });
+          continue;
+        }
+        if (!isFile && !entry.isFIFO() && !entry.isCharacterDevice() && !entry.isBlockDevice() && !entry.isSocket()) continue;
         files++;
-        if (!isCandidateName(entry.name, allFiles) || exclude.matches(rel)) continue;
+        // Cheapest test first: most files are not named like databases.
+        if (!isCandidateName(name, allFiles) || exclude.matches(rel)) continue;
         if (!include.empty && !include.matches(rel)) continue;
+        const abs = path.join(dir.abs, name);
         if (!isFile) {
           if (!allFiles) out.push({ kind: 'problem', relPath: rel, path: abs, code: 'unreadable', error: `${rel}: not a regular file (pipe, socket or device); not read` });
           continue;
         }
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
-        void check(abs, rel);
+        check(abs, rel);
       }
     }
-    // Reverse so the walk visits folders in directory order (stack is LIFO).
+    // Reverse so the walk visits folders in directory order (the stack is LIFO).
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
     yield* out.splice(0);
     yield { kind: 'progress', directories, files, candidates };
