@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readDatabaseState } from '../src/sqlite/state';
-import { makeFixtures, startPython, truth } from './helpers/fixtures';
+import { makeFixtures, startPython, tempDir, truth } from './helpers/fixtures';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Header-level state (no SQL): what a fresh connection would report, WAL and hot journal included. */
 const READABLE = ['rollback.db', 'wal-clean.db', 'wal-pending.db', 'wal-bad-checksum.db', 'wal-wrong-salt.db', 'wal-truncated-frame.db',
@@ -76,6 +78,43 @@ con.execute("ROLLBACK")
       child.stdin!.end('\n');
       await new Promise((r) => child.on('exit', r));
     }
+  });
+
+  it('trusts a matching wal-index for a large WAL, with the same answers as a full walk', async () => {
+    const file = path.join(tempDir(), 'big-wal.db');
+    execFileSync('python3', ['-c', `
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA journal_mode=wal")
+con.execute("PRAGMA wal_autocheckpoint=0")
+con.execute("CREATE TABLE b(x BLOB)")
+for i in range(12):
+    con.execute("BEGIN")
+    con.executemany("INSERT INTO b VALUES (randomblob(4000))", [()] * 250)
+    con.execute("COMMIT")
+con.execute("PRAGMA user_version=99")
+os._exit(0)
+`, file]);
+    const fast = await readDatabaseState(file);
+    const full = await readDatabaseState(file, { walVerify: 'full' });
+    const t = truth(file);
+    assert.ok(fast.sidecars.wal!.bytes > 8 * 1024 * 1024);
+    assert.equal(fast.wal?.fromIndex, true);
+    assert.equal(full.wal?.fromIndex, undefined);
+    for (const s of [fast, full]) {
+      assert.deepEqual([s.pageCount, s.userVersion, s.wal!.committedFrames], [t.page_count, t.user_version, t.wal_frames]);
+    }
+    assert.equal(fast.wal!.pagesChanged, full.wal!.pagesChanged);
+    assert.equal(fast.wal!.uncheckpointedBytes, full.wal!.uncheckpointedBytes);
+    // A log that no longer matches its index (last commit frame damaged) falls back to the full walk.
+    const wal = readFileSync(`${file}-wal`);
+    const frame = 24 + 4096;
+    const lastCommit = 32 + (fast.wal!.committedFrames - 1) * frame;
+    wal.writeUInt32BE(0, lastCommit + 4);
+    writeFileSync(`${file}-wal`, wal);
+    const fallback = await readDatabaseState(file);
+    assert.equal(fallback.wal?.fromIndex, undefined);
+    assert.equal(fallback.wal!.committedFrames, truth(file).wal_frames);
   });
 
   it('flags a truncated file', async () => {

@@ -18,7 +18,7 @@ export interface DatabaseImage {
 
 export async function readDatabaseImage(path: string, maxBytes: number): Promise<DatabaseImage> {
   const result = await readConsistently(path, async () => {
-    const layers = await readDatabaseLayers(path, { withLocks: true });
+    const layers = await readDatabaseLayers(path, { withLocks: true, walVerify: 'full' });
     return assemble(path, layers, maxBytes);
   });
   if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);

@@ -37,6 +37,8 @@ export interface WalSummary {
   uncheckpointedBytes: number;
   /** Why the scan of frames stopped before the end of the file, if it did. */
   stoppedEarly?: string;
+  /** True when the figures come from the wal-index (-shm) rather than a walk of every frame. */
+  fromIndex?: boolean;
 }
 
 export interface JournalHeader {

@@ -3,7 +3,8 @@ import { DatabaseHeader, HEADER_SIZE, TextEncoding, pageCountFromFile, parseHead
 import { JournalState, classifyJournal, readRollbackPages } from './journal';
 import { FileLocks, readSqliteLocks } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
-import { WalIndex, WalSummary, indexWal, summarizeWal } from './wal';
+import { TRUST_INDEX_ABOVE_BYTES, WalIndex, WalSummary, indexWal, summarizeWal } from './wal';
+import { SHM_HEADER_BYTES, ShmIndex, parseShm, shmBytesFor } from './walIndex';
 import type { JournalMode, SidecarFile, Sidecars } from './reportTypes';
 export type { JournalMode, SidecarFile, Sidecars };
 
@@ -49,6 +50,8 @@ export interface ReadOptions {
    * workspace scan leaves it off.
    */
   withLocks?: boolean;
+  /** 'full' checksums every WAL frame; the default trusts a matching wal-index for large WALs (see wal.ts). */
+  walVerify?: 'full' | 'index-if-large';
 }
 
 export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
@@ -88,8 +91,9 @@ async function readLayersOnce(path: string, options: ReadOptions): Promise<Datab
     if (hotJournal) problems.push(`${journal!.explanation}.`);
 
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
-    const shm = sidecars.shm ? await readShmHeader(sidecars.shm.path) : undefined;
-    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm)));
+    const verify = options.walVerify ?? 'index-if-large';
+    const shm = sidecars.shm && (await readShm(sidecars.shm.path, verify === 'index-if-large' && (sidecars.wal?.bytes ?? 0) > TRUST_INDEX_ABOVE_BYTES));
+    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm, verify)));
     if (walIndex) {
       if (walIndex.invalidReason) {
         problems.push(`-wal file ignored: ${walIndex.invalidReason}; SQLite will reset it`);
@@ -162,10 +166,18 @@ async function readJournal(journalPath: string, dbBytes: number, pageSize: numbe
   });
 }
 
-/** The wal-index header and checkpoint info (first 136 bytes of -shm). */
-async function readShmHeader(shmPath: string): Promise<Uint8Array | undefined> {
+/**
+ * The wal-index header and checkpoint info, plus — when it will be used to
+ * index a large WAL — the page numbers of every committed frame (a few
+ * hundred KiB for a 100 MiB WAL). A missing or unreadable -shm is no index.
+ */
+async function readShm(shmPath: string, withFrames: boolean): Promise<ShmIndex | undefined> {
   try {
-    return await withFile(shmPath, (f) => f.read(0, 136));
+    return await withFile(shmPath, async (f) => {
+      const head = parseShm(await f.read(0, SHM_HEADER_BYTES));
+      if (!head || !withFrames) return head;
+      return parseShm(await f.read(0, shmBytesFor(head.mxFrame)));
+    });
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
-import { ReadOnlyFile, withFile } from './fileio';
+import { ReadOnlyFile } from './fileio';
+import type { ShmIndex } from './walIndex';
 import type { WalHeader, WalSummary } from './reportTypes';
 export type { WalHeader, WalSummary };
 
@@ -62,8 +63,15 @@ export function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?
 /** Frames are read in batches of this many bytes (rounded to whole frames). */
 const READ_CHUNK = 4 * 1024 * 1024;
 
-/** Walk every frame of an open WAL file. */
-export async function indexWal(wal: ReadOnlyFile, shm?: Uint8Array): Promise<WalIndex> {
+/** Above this size a consistent wal-index is trusted rather than checksumming every frame. */
+export const TRUST_INDEX_ABOVE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Index an open WAL file. `verify: 'full'` walks and checksums every frame
+ * (what a recovering connection does); 'index-if-large' uses a matching
+ * wal-index for WALs above TRUST_INDEX_ABOVE_BYTES.
+ */
+export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: 'full' | 'index-if-large' = 'full'): Promise<WalIndex> {
   const fileBytes = wal.size;
   const empty: WalIndex = {
     fileBytes, validFrames: 0, committedFrames: 0, uncommittedFrames: 0, pagesChanged: 0,
@@ -73,6 +81,10 @@ export async function indexWal(wal: ReadOnlyFile, shm?: Uint8Array): Promise<Wal
   const parsed = parseWalHeader(await wal.read(0, WAL_HEADER_SIZE));
   if (!parsed.header) return { ...empty, invalidReason: parsed.invalidReason };
   const header = parsed.header;
+  if (verify === 'index-if-large' && shm && fileBytes > TRUST_INDEX_ABOVE_BYTES) {
+    const fast = await indexFromShm(wal, header, shm);
+    if (fast) return fast;
+  }
   let [s0, s1] = parsed.checksum!;
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
   const framesPerChunk = Math.max(1, Math.floor(READ_CHUNK / frameSize));
@@ -123,7 +135,7 @@ export async function indexWal(wal: ReadOnlyFile, shm?: Uint8Array): Promise<Wal
   if (dbPagesAfterCommit !== undefined) {
     for (const pg of latest.keys()) if (pg > dbPagesAfterCommit) latest.delete(pg);
   }
-  const backfilledFrames = backfillFromShm(shm, header, committedFrames);
+  const backfilledFrames = backfillFrom(shm, header, committedFrames);
   const uncheckpointedFrames = committedFrames - backfilledFrames;
   return {
     fileBytes,
@@ -141,28 +153,51 @@ export async function indexWal(wal: ReadOnlyFile, shm?: Uint8Array): Promise<Wal
   };
 }
 
-/**
- * nBackfill from the wal-index (-shm), trusted only when the index describes
- * this very log: both header copies equal, initialised, same salts.
- * Layout: two 48-byte WalIndexHdr copies, then WalCkptInfo whose first u32 is
- * nBackfill; native byte order (we accept either).
- */
-function backfillFromShm(shm: Uint8Array | undefined, header: WalHeader, committedFrames: number): number {
-  if (!shm || shm.length < 100) return 0;
-  const a = shm.subarray(0, 48);
-  const b = shm.subarray(48, 96);
-  if (!Buffer.from(a).equals(b) || a[12] !== 1) return 0;
-  const salts = new DataView(shm.buffer, shm.byteOffset + 32, 8);
-  if (salts.getUint32(0, false) !== header.salt1 || salts.getUint32(4, false) !== header.salt2) return 0;
-  const dv = new DataView(shm.buffer, shm.byteOffset, 100);
-  const le = dv.getUint32(0, true) === WAL_INDEX_VERSION;
-  const nBackfill = dv.getUint32(96, le);
-  return Math.min(nBackfill, committedFrames);
+/** nBackfill, trusted only when the wal-index describes this very log (same salts). */
+function backfillFrom(shm: ShmIndex | undefined, header: WalHeader, committedFrames: number): number {
+  if (!shm || shm.salt1 !== header.salt1 || shm.salt2 !== header.salt2) return 0;
+  return Math.min(shm.nBackfill, committedFrames);
 }
-const WAL_INDEX_VERSION = 3007000;
 
-export async function readWalIndex(walPath: string, shm?: Uint8Array): Promise<WalIndex> {
-  return withFile(walPath, (f) => indexWal(f, shm));
+/**
+ * For a large WAL, take the committed frames from the wal-index as SQLite's
+ * readers do, instead of checksumming every frame: only when the index
+ * matches this log (salts, page size), the log is long enough, and the frame
+ * it names as the last commit really is a commit frame of this log whose
+ * size matches. Otherwise undefined, and the caller walks the frames.
+ */
+async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex): Promise<WalIndex | undefined> {
+  const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
+  const k = shm.mxFrame;
+  if (k === 0 || shm.salt1 !== header.salt1 || shm.salt2 !== header.salt2 || shm.pageSize !== header.pageSize) return undefined;
+  if (WAL_HEADER_SIZE + k * frameSize > wal.size) return undefined;
+  const last = await wal.read(WAL_HEADER_SIZE + (k - 1) * frameSize, WAL_FRAME_HEADER_SIZE);
+  const commitSize = last.readUInt32BE(4);
+  if (commitSize === 0 || commitSize !== shm.nPage || last.readUInt32BE(8) !== header.salt1 || last.readUInt32BE(12) !== header.salt2) return undefined;
+  if (last.readUInt32BE(0) !== shm.pageOfFrame(k)) return undefined;
+  const latest = new Map<number, number>();
+  for (let f = 1; f <= k; f++) {
+    const pgno = shm.pageOfFrame(f);
+    if (!pgno) return undefined;
+    if (pgno <= commitSize) latest.set(pgno, WAL_HEADER_SIZE + (f - 1) * frameSize + WAL_FRAME_HEADER_SIZE);
+  }
+  const backfilledFrames = Math.min(shm.nBackfill, k);
+  const trailing = wal.size - (WAL_HEADER_SIZE + k * frameSize);
+  return {
+    fileBytes: wal.size,
+    header,
+    validFrames: k,
+    committedFrames: k,
+    uncommittedFrames: 0,
+    pagesChanged: latest.size,
+    dbPagesAfterCommit: commitSize,
+    backfilledFrames,
+    uncheckpointedFrames: k - backfilledFrames,
+    uncheckpointedBytes: (k - backfilledFrames) * frameSize,
+    stoppedEarly: trailing > 0 ? `read from the wal-index (-shm); ${trailing} bytes after the last commit frame were not examined` : undefined,
+    fromIndex: true,
+    latestPageOffset: latest,
+  };
 }
 
 /** The summary without the page map (what reports and JSON carry). */
