@@ -1,10 +1,10 @@
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { SqliteFileError, describeError } from '../sqlite/errors';
 import { withFile } from '../sqlite/fileio';
 import { hasSqliteMagic } from '../sqlite/header';
 import { DatabaseState, readDatabaseState } from '../sqlite/state';
 import { GlobSet } from './glob';
+import { walkTree } from './walk';
 
 /**
  * Walks a folder tree and yields every SQLite database in it, identified by
@@ -45,82 +45,36 @@ function isCandidateName(name: string, allFiles: boolean): boolean {
   return DATABASE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-/** Folders read at once: overlaps the file system's latency without flooding it. */
-const DIR_BATCH = 8;
-
 export async function* scanWorkspace(root: string, options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
   const exclude = new GlobSet(options.exclude ?? DEFAULT_EXCLUDES);
   const include = new GlobSet(options.include ?? []);
   const allFiles = options.allFiles ?? false;
   const concurrency = options.concurrency ?? 16;
-  const rootAbs = path.resolve(root);
 
   const out: ScanEvent[] = [];
   const inFlight = new Set<Promise<void>>();
-  const visited = new Set<string>();
   let directories = 0, files = 0, candidates = 0;
 
-  const check = (abs: string, rel: string) => {
-    candidates++;
-    const p: Promise<void> = classify(abs, rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  };
-
-  // Relative paths are built by concatenation as we descend: no path.relative per entry.
-  const stack: { abs: string; rel: string }[] = [{ abs: rootAbs, rel: '' }];
-  while (stack.length > 0) {
-    if (options.signal?.aborted) break;
-    const batch = stack.splice(Math.max(0, stack.length - DIR_BATCH)).reverse();
-    const listed = await Promise.all(batch.map(async (d) => {
-      if (options.followSymlinks) {
-        const key = await dirKey(d.abs);
-        if (key === undefined || visited.has(key)) return undefined;
-        visited.add(key);
-      }
-      try {
-        return { dir: d, entries: await fsp.readdir(d.abs, { withFileTypes: true }) };
-      } catch (err) {
-        const rel = d.rel || '.';
-        out.push({ kind: 'problem', relPath: rel, path: d.abs, code: 'unreadable', error: describeError(err, rel) });
-        return undefined;
-      }
-    }));
-    const subdirs: { abs: string; rel: string }[] = [];
-    for (const item of listed) {
-      if (!item) continue;
-      directories++;
-      const { dir, entries } = item;
-      for (const entry of entries) {
-        const name = entry.name;
-        const rel = dir.rel ? `${dir.rel}/${name}` : name;
-        let isDir = entry.isDirectory();
-        let isFile = entry.isFile();
-        if (entry.isSymbolicLink()) {
-          if (!options.followSymlinks) continue;
-          const st = await fsp.stat(path.join(dir.abs, name)).catch(() => undefined);
-          isDir = !!st?.isDirectory();
-          isFile = !!st?.isFile();
-        }
-        if (isDir) {
-          if (!exclude.matches(rel)) subdirs.push({ abs: path.join(dir.abs, name), rel });
-          continue;
-        }
-        if (!isFile && !entry.isFIFO() && !entry.isCharacterDevice() && !entry.isBlockDevice() && !entry.isSocket()) continue;
-        files++;
-        // Cheapest test first: most files are not named like databases.
-        if (!isCandidateName(name, allFiles) || exclude.matches(rel)) continue;
-        if (!include.empty && !include.matches(rel)) continue;
-        const abs = path.join(dir.abs, name);
-        if (!isFile) {
-          if (!allFiles) out.push({ kind: 'problem', relPath: rel, path: abs, code: 'unreadable', error: `${rel}: not a regular file (pipe, socket or device); not read` });
-          continue;
-        }
-        if (inFlight.size >= concurrency) await Promise.race(inFlight);
-        check(abs, rel);
-      }
+  for await (const ev of walkTree(path.resolve(root), { exclude, followSymlinks: options.followSymlinks, signal: options.signal })) {
+    if (ev.kind === 'error') {
+      out.push({ kind: 'problem', relPath: ev.rel, path: ev.abs, code: 'unreadable', error: describeError(ev.error, ev.rel) });
+      continue;
     }
-    // Reverse so the walk visits folders in directory order (the stack is LIFO).
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+    directories += ev.directories;
+    for (const f of ev.entries) {
+      files++;
+      // Cheapest test first: most files are not named like databases.
+      if (!isCandidateName(f.name, allFiles) || exclude.matches(f.rel)) continue;
+      if (!include.empty && !include.matches(f.rel)) continue;
+      if (!f.regular) {
+        if (!allFiles) out.push({ kind: 'problem', relPath: f.rel, path: f.abs, code: 'unreadable', error: `${f.rel}: not a regular file (pipe, socket or device); not read` });
+        continue;
+      }
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      candidates++;
+      const p: Promise<void> = classify(f.abs, f.rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
     yield* out.splice(0);
     yield { kind: 'progress', directories, files, candidates };
   }
@@ -150,14 +104,5 @@ async function classify(abs: string, rel: string, allFiles: boolean): Promise<Sc
     }
     const message = err instanceof SqliteFileError ? `${rel}: ${err.detail}` : describeError(err, rel);
     return { kind: 'problem', relPath: rel, path: abs, code, error: message };
-  }
-}
-
-async function dirKey(dir: string): Promise<string | undefined> {
-  try {
-    const st = await fsp.stat(dir);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return undefined;
   }
 }
