@@ -1,0 +1,81 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { GlobSet } from '../workspace/glob';
+import { DEFAULT_EXCLUDES } from '../workspace/scan';
+import { walkTree } from '../workspace/walk';
+import { AppFindings, ConnectionFinding } from './findings';
+import { isDjangoSettings, parseDjangoSettings, parseDjangoSignal, parseEnvFile } from './stacks/django';
+import { parseGoSource } from './stacks/go';
+import { parseLitestream } from './stacks/litestream';
+import { mentionsSqliteModule, parseNodeSource } from './stacks/node';
+import { parseDatabaseYml, railsVersionFromLock } from './stacks/rails';
+
+/**
+ * Finds how the app in a folder opens its SQLite databases, by reading its
+ * settings and source as text. Bounded: files over 1 MiB are skipped.
+ */
+const MAX_BYTES = 1024 * 1024;
+const SOURCE = /\.(py|go|js|mjs|cjs|ts|mts|cts)$/;
+
+export async function findAppSettings(root: string, exclude: readonly string[] = DEFAULT_EXCLUDES): Promise<AppFindings> {
+  const rootAbs = path.resolve(root);
+  const files: { rel: string; abs: string; name: string }[] = [];
+  const packageDirs = new Set<string>();
+  for await (const ev of walkTree(rootAbs, { exclude: new GlobSet(exclude) })) {
+    if (ev.kind !== 'files') continue;
+    for (const f of ev.entries) {
+      if (!f.regular) continue;
+      if (f.name === 'package.json') packageDirs.add(path.posix.dirname(f.rel));
+      if (SOURCE.test(f.name) && !f.name.endsWith('.d.ts') || /^\.env/.test(f.name) || /^litestream\.ya?ml$/.test(f.name) || f.rel.endsWith('config/database.yml') || f.name === 'Gemfile.lock') {
+        files.push(f);
+      }
+    }
+  }
+  const read = async (abs: string) => {
+    const st = await fsp.stat(abs).catch(() => undefined);
+    return st && st.size <= MAX_BYTES ? fsp.readFile(abs, 'utf8').catch(() => undefined) : undefined;
+  };
+  const findings: AppFindings = { connections: [], backups: [] };
+  const signals: { rel: string; line: number; pragmas: Record<string, string> }[] = [];
+  for (const f of files) {
+    const text = await read(f.abs);
+    if (text === undefined) continue;
+    if (/^litestream\.ya?ml$/.test(f.name)) {
+      const b = parseLitestream(text, f.rel);
+      if (b) findings.backups.push(b);
+    } else if (f.rel.endsWith('config/database.yml')) {
+      const lock = await read(path.join(path.dirname(path.dirname(f.abs)), 'Gemfile.lock'));
+      findings.connections.push(...parseDatabaseYml(text, f.rel, rootAbs, lock ? railsVersionFromLock(lock) : undefined));
+    } else if (/^\.env/.test(f.name)) {
+      findings.connections.push(...parseEnvFile(text, f.rel, rootAbs));
+    } else if (f.name.endsWith('.py')) {
+      if (isDjangoSettings(f.rel)) findings.connections.push(...parseDjangoSettings(text, f.rel, rootAbs));
+      const signal = parseDjangoSignal(text);
+      if (signal) signals.push({ rel: f.rel, ...signal });
+    } else if (f.name.endsWith('.go')) {
+      if (text.includes('sql.Open')) findings.connections.push(...parseGoSource(text, f.rel, rootAbs));
+    } else if (mentionsSqliteModule(text)) {
+      findings.connections.push(...parseNodeSource(text, f.rel, rootAbs, nearestPackageDir(f.rel, packageDirs)));
+    }
+  }
+  for (const s of signals) applySignal(findings.connections, s);
+  return findings;
+}
+
+/** A connection_created handler applies to every Django connection of the project. */
+function applySignal(connections: ConnectionFinding[], s: { rel: string; line: number; pragmas: Record<string, string> }): void {
+  for (const c of connections) {
+    if (c.stack !== 'django') continue;
+    c.pragmas = { ...s.pragmas, ...c.pragmas };
+    c.notes.push(`connection_created signal in ${s.rel}:${s.line} sets ${Object.keys(s.pragmas).join(', ')}`);
+  }
+}
+
+function nearestPackageDir(rel: string, packageDirs: Set<string>): string {
+  let dir = path.posix.dirname(rel);
+  for (;;) {
+    if (packageDirs.has(dir)) return dir;
+    if (dir === '.' || dir === '') return '.';
+    dir = path.posix.dirname(dir);
+  }
+}

@@ -1,0 +1,138 @@
+import * as path from 'node:path';
+import type { FsVerdict } from '../sqlite/filesystem';
+import type { DatabaseState } from '../sqlite/state';
+import { AppFindings, ConnectionFinding } from './findings';
+
+/**
+ * The production checklist for one database (after "SQLite in production"
+ * and the SQLite docs): each check has a status, a one-line reason and a fix.
+ * File-level facts come from the file; per-connection settings only from the
+ * app's own configuration, else "unknown from the file".
+ */
+export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'unknown';
+export const CHECK_IDS = ['wal', 'hot-journal', 'wal-size', 'integrity', 'freelist', 'filesystem', 'page-size', 'busy_timeout', 'synchronous', 'foreign_keys', 'cache_size', 'backup'] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export interface Check {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  reason: string;
+  fix?: string;
+  /** file:line of the app setting the judgement rests on. */
+  source?: string;
+}
+
+export interface AdviceInput {
+  state: DatabaseState;
+  /** "ok", quick_check messages, or null when not run. */
+  integrity: 'ok' | string[] | null;
+  filesystem?: FsVerdict;
+  findings: AppFindings;
+  /** Above this, uncheckpointed -wal data is a warning (bytes). */
+  walWarnBytes?: number;
+}
+
+export const DEFAULT_WAL_WARN_BYTES = 64 * 1024 * 1024;
+
+/** Connection findings that point at this database (resolved paths only: no guessing). */
+export function findingsFor(dbPath: string, findings: AppFindings): ConnectionFinding[] {
+  return findings.connections.filter((c) => c.database !== undefined && path.resolve(c.database) === path.resolve(dbPath));
+}
+
+export function adviseDatabase(input: AdviceInput): Check[] {
+  const { state } = input;
+  const mine = findingsFor(state.path, input.findings);
+  const walWarn = input.walWarnBytes ?? DEFAULT_WAL_WARN_BYTES;
+  const checks: Check[] = [];
+  const appSetsWal = mine.some((f) => /^wal/i.test(f.pragmas.journal_mode ?? f.defaults.journal_mode ?? ''));
+
+  checks.push(state.journalMode === 'wal'
+    ? { id: 'wal', title: 'Journal mode is WAL', status: 'ok', reason: 'WAL is on, and it is stored in the file, so every connection uses it.' }
+    : { id: 'wal', title: 'Journal mode is WAL', status: appSetsWal ? 'info' : 'fail',
+        reason: appSetsWal ? 'The file is in rollback (DELETE) mode now; the app switches it to WAL when it connects.' : 'Rollback (DELETE) mode: readers and the writer block each other.',
+        fix: 'Enable WAL (right-click → Enable WAL, or `sqlite-doctor wal enable FILE`): it is persistent, no code change needed.' });
+
+  checks.push(state.hotJournal
+    ? { id: 'hot-journal', title: 'No interrupted transaction', status: 'fail', reason: 'A hot -journal is present: the last write was interrupted and will be rolled back by the next connection.', fix: 'Open the database once with SQLite (the app, `sqlite3 FILE "pragma quick_check"`, or Enable WAL, which recovers first).' }
+    : { id: 'hot-journal', title: 'No interrupted transaction', status: 'ok', reason: 'No hot journal.' });
+
+  const unckpt = state.wal?.uncheckpointedBytes ?? 0;
+  const walBytes = state.sidecars.wal?.bytes ?? 0;
+  checks.push(unckpt > walWarn
+    ? { id: 'wal-size', title: '-wal is checkpointed', status: 'warn', reason: `${mib(unckpt)} in the -wal not yet copied into the database: reads get slower and the file keeps growing (a long-running reader can block checkpoints).`, fix: 'Checkpoint (TRUNCATE), and keep wal_autocheckpoint on (default 1000 pages).' }
+    : walBytes > walWarn
+      ? { id: 'wal-size', title: '-wal is checkpointed', status: 'warn', reason: `The -wal file is ${mib(walBytes)} although its data is checkpointed: it is reused, not shrunk.`, fix: 'A TRUNCATE checkpoint shrinks it; PRAGMA journal_size_limit caps it.' }
+      : { id: 'wal-size', title: '-wal is checkpointed', status: 'ok', reason: walBytes ? `${mib(unckpt)} not yet checkpointed.` : 'No -wal data pending.' });
+
+  checks.push(input.integrity === null
+    ? { id: 'integrity', title: 'Integrity', status: 'unknown', reason: 'Not checked (database above the deep-inspection size limit).', fix: '`sqlite3 FILE "pragma quick_check"`' }
+    : input.integrity === 'ok'
+      ? { id: 'integrity', title: 'Integrity', status: 'ok', reason: 'quick_check: ok.' }
+      : { id: 'integrity', title: 'Integrity', status: 'fail', reason: `quick_check: ${input.integrity.slice(0, 2).join('; ')}`, fix: 'Restore from a backup, or recover with `sqlite3 FILE .recover`.' });
+
+  const share = state.pageCount ? state.freelistCount / state.pageCount : 0;
+  checks.push(share > 0.25 && state.freelistCount > 100
+    ? { id: 'freelist', title: 'Little wasted space', status: 'warn', reason: `${Math.round(share * 100)}% of the pages (${state.freelistCount}) are free.`, fix: 'VACUUM reclaims them, but rewrites the whole file: it needs free disk equal to the database, holds an exclusive lock throughout, and in WAL mode the -wal grows by the database size. Or set auto_vacuum=INCREMENTAL (takes one VACUUM) and run PRAGMA incremental_vacuum from time to time.' }
+    : { id: 'freelist', title: 'Little wasted space', status: 'ok', reason: `${Math.round(share * 100)}% free pages.` });
+
+  const fsv = input.filesystem;
+  checks.push(!fsv || fsv.kind === 'unknown'
+    ? { id: 'filesystem', title: 'On a local filesystem', status: 'unknown', reason: fsv?.reason ?? 'Not determined.' }
+    : fsv.kind === 'local'
+      ? { id: 'filesystem', title: 'On a local filesystem', status: 'ok', reason: 'Local filesystem: WAL\'s shared memory and locks work.' }
+      : { id: 'filesystem', title: 'On a local filesystem', status: fsv.kind === 'network' ? 'fail' : 'warn', reason: fsv.reason, fix: 'Keep the database on a local disk of the host that runs the app.' });
+
+  checks.push({ id: 'page-size', title: 'Page size', status: 'info', reason: `${state.pageSize} bytes${state.pageSize === 4096 ? ' (the default; right for most workloads)' : ''}.` });
+
+  checks.push(connectionCheck('busy_timeout', 'busy_timeout is set', mine, (v) => {
+    const ms = parseInt(v, 10);
+    return ms >= 1000 ? ['ok', `${ms} ms`] : ['warn', `${ms || 0} ms: concurrent writers fail at once with "database is locked"`];
+  }, 'Set busy_timeout=5000 on every connection.'));
+  checks.push(connectionCheck('synchronous', 'synchronous fits WAL', mine, (v) => {
+    const s = v.toUpperCase();
+    if (s === 'NORMAL' || s === '1') return ['ok', 'NORMAL'];
+    if (s === 'OFF' || s === '0') return ['fail', 'OFF: a power loss or OS crash can corrupt the database'];
+    return ['info', `${s}: safe, but NORMAL is enough in WAL mode and avoids an fsync per commit`];
+  }, 'Set synchronous=NORMAL on every connection (in WAL mode).', 'FULL (SQLite default)'));
+  checks.push(connectionCheck('foreign_keys', 'Foreign keys are enforced', mine, (v) => (/^(on|1|true|yes)\b/i.test(v) ? ['ok', 'ON'] : ['warn', `${v}: FOREIGN KEY constraints are not enforced`]),
+    'Set foreign_keys=ON on every connection.', 'OFF (SQLite default)'));
+  checks.push(connectionCheck('cache_size', 'Page cache size', mine, (v) => ['info', v], 'Optional: cache_size=-20000 (about 20 MB) for busy apps.', '-2000 (SQLite default, about 2 MB)'));
+
+  const backedUp = input.findings.backups.find((b) => b.databases.some((d) => path.resolve(d) === path.resolve(state.path) || path.basename(d) === path.basename(state.path)));
+  checks.push(backedUp
+    ? { id: 'backup', title: 'Backed up safely', status: 'ok', reason: `Litestream replicates it (${backedUp.file}).`, source: backedUp.file }
+    : { id: 'backup', title: 'Backed up safely', status: 'info', reason: 'No Litestream config names this database. A plain file copy of a live WAL database can miss committed data still in the -wal, or copy a half-written state.',
+        fix: 'Use Litestream (continuous, needs WAL), `sqlite3 FILE ".backup copy.db"`, `VACUUM INTO \'copy.db\'`, or the backup API of your driver.' });
+  return checks;
+}
+
+/**
+ * A per-connection pragma: judged from the app's configuration when a
+ * finding points at this database, else unknown — the file cannot tell.
+ */
+function connectionCheck(id: CheckId, title: string, mine: ConnectionFinding[], judge: (value: string) => [CheckStatus, string], fix: string, sqliteDefault?: string): Check {
+  if (!mine.length) {
+    return { id, title, status: 'unknown', reason: 'Set by each connection: unknown from the file, and no app configuration found for this database.', fix };
+  }
+  const rank: Record<CheckStatus, number> = { fail: 4, warn: 3, unknown: 2, info: 1, ok: 0 };
+  let worst: Check | undefined;
+  for (const f of mine) {
+    // Defaults read "VALUE (where it comes from)".
+    const raw = f.pragmas[id] ?? f.defaults[id] ?? sqliteDefault;
+    const [status, what] = raw === undefined ? (['warn', 'not set (SQLite default)'] as [CheckStatus, string]) : judge(raw.split(' (')[0]!);
+    const why = f.pragmas[id] === undefined ? /\((.*)\)$/.exec(raw ?? '')?.[1] : 'set by the app';
+    const check: Check = {
+      id, title, status,
+      reason: `${what}${why ? ` — ${why}` : ''} (${f.stack}, ${f.file}:${f.line})`,
+      fix: status === 'ok' || status === 'info' ? undefined : fix,
+      source: `${f.file}:${f.line}`,
+    };
+    if (!worst || rank[status] > rank[worst.status]) worst = check;
+  }
+  return worst!;
+}
+
+function mib(n: number): string {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
