@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { FsVerdict } from '../sqlite/filesystem';
+import type { WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
 import { AppFindings, ConnectionFinding } from './findings';
 
@@ -23,8 +24,13 @@ export interface Check {
   source?: string;
 }
 
+/** What the checks need to know of a database: a DatabaseState or an InspectReport both fit. */
+export interface AdvisedDatabase extends Pick<DatabaseState, 'path' | 'journalMode' | 'hotJournal' | 'sidecars' | 'pageCount' | 'freelistCount' | 'pageSize'> {
+  wal?: WalSummary | null;
+}
+
 export interface AdviceInput {
-  state: DatabaseState;
+  state: AdvisedDatabase;
   /** "ok", quick_check messages, or null when not run. */
   integrity: 'ok' | string[] | null;
   filesystem?: FsVerdict;

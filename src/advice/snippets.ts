@@ -50,6 +50,15 @@ const db = new Database(${JSON.stringify(dbName)});
 ${PRODUCTION_PRAGMAS.map((p) => `db.pragma('${p}');`).join('\n')}`,
     },
     {
+      stack: 'Node node:sqlite (Node 22.13+)',
+      where: 'where the app opens its connection',
+      language: 'javascript',
+      code: `const { DatabaseSync } = require('node:sqlite');
+
+const db = new DatabaseSync(${JSON.stringify(dbName)});
+db.exec(${JSON.stringify(pragmaSql)});`,
+    },
+    {
       stack: 'Go (mattn/go-sqlite3 or modernc.org/sqlite)',
       where: 'the DSN passed to sql.Open',
       language: 'go',

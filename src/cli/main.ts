@@ -3,6 +3,7 @@ import { describeError } from '../sqlite/errors';
 import { CliIo, processIo } from './io';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
+import { checkCommand, parseRequire } from './checkCommand';
 import { WriteCommandOptions, checkpointCommand, walCommand } from './walCommand';
 import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
 import { CHECKPOINT_MODES, CheckpointMode } from '../sqlite/journalMode';
@@ -12,8 +13,10 @@ const USAGE = `Usage:
   sqlite-doctor inspect FILE [--json] [--integrity quick|full|none] [--header-only] [--max-size MiB]
   sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
   sqlite-doctor checkpoint FILE [--mode passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
+  sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--json]
 
-Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused (the reason is printed).`;
+Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused (the reason is printed),
+4 a --require'd check did not pass.`;
 
 const WRITE_OPTIONS = {
   json: { type: 'boolean' },
@@ -89,6 +92,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const mode = (values.mode ?? 'truncate').toUpperCase();
       if (!(CHECKPOINT_MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be passive, full, restart or truncate');
       return checkpointCommand(io, positionals[0]!, mode as CheckpointMode, writeOptions(values));
+    }
+    case 'check': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, require: { type: 'string' } } }));
+      if (positionals.length > 1) throw new UsageError('check takes one folder or file');
+      const required = usage(() => parseRequire(values.require));
+      return checkCommand(io, positionals[0] ?? '.', { json: !!values.json, require: required });
     }
     case undefined:
     case 'help':

@@ -20,7 +20,7 @@ export function parseDjangoSettings(text: string, rel: string, root: string): Co
     const block = enclosingBraces(text, m.index!);
     if (!block) continue;
     const body = text.slice(block.start, block.end);
-    const name = /["']NAME["']\s*:\s*([^,\n}]+)/.exec(body)?.[1]?.trim() ?? '';
+    const name = expressionAfter(body, /["']NAME["']\s*:/) ?? '';
     const init = stringAfter(body, /["']init_command["']\s*:/);
     const transactionMode = stringAfter(body, /["']transaction_mode["']\s*:/);
     const timeout = /["']timeout["']\s*:\s*(\d+(?:\.\d+)?)/.exec(body)?.[1];
@@ -114,6 +114,24 @@ function enclosingBraces(text: string, at: number): { start: number; end: number
     else if (text[i] === '}' && --depth === 0) return { start, end: i + 1 };
   }
   return undefined;
+}
+
+/** The Python expression after a key, up to the comma or brace that ends it at bracket depth 0. */
+function expressionAfter(body: string, key: RegExp): string | undefined {
+  const m = key.exec(body);
+  if (!m) return undefined;
+  let depth = 0;
+  let quote = '';
+  const start = m.index + m[0].length;
+  for (let i = start; i < body.length; i++) {
+    const c = body[i]!;
+    if (quote) { if (c === quote) quote = ''; continue; }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') { if (depth-- === 0) return body.slice(start, i).trim(); }
+    else if ((c === ',' || c === '\n') && depth === 0) return body.slice(start, i).trim();
+  }
+  return body.slice(start).trim();
 }
 
 /** The Python string value after a key: one literal or adjacent literals, optionally in parentheses. */
