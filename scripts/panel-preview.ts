@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { adviseDatabase } from '../src/advice/checks';
 import { connectionSnippets } from '../src/advice/snippets';
 import { inspectDatabase } from '../src/sqlite/inspect';
 import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
@@ -22,11 +23,12 @@ async function main(): Promise<void> {
   const rows = model.rows();
   const id = path.join(ws, select);
   const report = await inspectDatabase(id);
+  const checks = adviseDatabase({ state: report, integrity: report.integrity, filesystem: { kind: 'local' }, findings: { connections: [], backups: [] } });
   for (const theme of ['dark', 'light'] as const) {
     const h = await openPanel(theme, { width: 1280, height: 1500 });
     await h.post({ type: 'state', state: { databases: rows, scanning: false, scannedOnce: true, summary: summarize(rows) } });
     await h.post({ type: 'select', id });
-    await h.post({ type: 'detail', detail: { id, loading: false, report, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets(select) } });
+    await h.post({ type: 'detail', detail: { id, loading: false, report, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets(select), checks, appSettings: [] } });
     await h.page.waitForTimeout(300);
     await h.page.screenshot({ path: path.join(out, `panel-${theme}.png`), fullPage: true });
     await h.close();

@@ -6,6 +6,8 @@ import { PANEL_VIEW_TYPE, PanelHost, StatusPanel } from './ui/panel';
 import { createStatusBar } from './ui/statusBar';
 import { DatabaseTree } from './ui/tree';
 import { watchDatabases } from './ui/watcher';
+import { createAdvisor } from './ui/advisor';
+import { readSettings } from './ui/settings';
 import { writesDisabledReason } from './ui/writes';
 
 /** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
@@ -14,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new DatabaseTree(model);
   const host: PanelHost = {
     model,
+    advise: createAdvisor(model, () => readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).exclude),
     distUri: vscode.Uri.joinPath(context.extensionUri, 'dist'),
     writesDisabledReason,
     runAction: commands.panelAction(model),

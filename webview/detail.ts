@@ -2,6 +2,7 @@ import type { DatabaseDetail, DatabaseRow, PanelAction } from '../src/shared/pro
 import { formatBytes } from '../src/sqlite/format';
 import { HEADER_PRAGMAS } from '../src/sqlite/headerPragmas';
 import type { InspectReport } from '../src/sqlite/reportTypes';
+import type { Check } from '../src/advice/checkTypes';
 import { h } from './dom';
 import { modeBadge } from './overview';
 
@@ -41,16 +42,36 @@ export function renderDetail(row: DatabaseRow, detail: DatabaseDetail | undefine
 
 function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefined, on: DetailHandlers): HTMLElement {
   const views: [string, string, HTMLElement][] = [
+    ...(detail.checks ? [['checklist', 'Production checklist', checklist(detail)] as [string, string, HTMLElement]] : []),
     ['file', 'File settings', fileSettings(r)],
     ['connection', 'Connection settings', connectionSettings(detail, on)],
     ['tables', `Tables (${r.tables.length})`, tables(r)],
     ['sidecars', 'WAL & journal', sidecars(r)],
   ];
   if (r.journalMode !== 'wal') views.push(['wal', 'What WAL means', walExplained(detail)]);
-  const panels = h('vscode-panels', { 'activeid': `tab-${active ?? 'file'}` });
+  const panels = h('vscode-panels', { 'activeid': `tab-${active ?? views[0]![0]}` });
   for (const [id, label] of views) panels.append(h('vscode-panel-tab', { id: `tab-${id}`, onclick: () => on.tab(id) }, label));
   for (const [id, , view] of views) panels.append(h('vscode-panel-view', { id: `view-${id}` }, view));
   return panels;
+}
+
+const MARK: Record<Check['status'], string> = { ok: '✓', info: 'i', warn: '!', fail: '✗', unknown: '?' };
+
+function checklist(detail: DatabaseDetail): HTMLElement {
+  const apps = detail.appSettings ?? [];
+  return h('div', {},
+    h('table', { class: 'kv checklist', 'data-testid': 'checklist' }, h('tbody', {}, ...detail.checks!.map((c) => h('tr', { class: `check check-${c.status}` },
+      h('td', { class: 'mark', title: c.status }, MARK[c.status]),
+      h('th', { scope: 'row' }, c.title),
+      h('td', {}, c.reason, c.fix && c.status !== 'ok' && c.status !== 'info' ? h('div', { class: 'muted fix' }, c.fix) : null),
+    )))),
+    h('h3', {}, 'App settings for this database'),
+    apps.length
+      ? h('ul', {}, ...apps.map((a) => h('li', {}, h('strong', {}, a.stack), ` ${a.file}:${a.line} — `,
+          Object.keys(a.pragmas).length ? `sets ${Object.entries(a.pragmas).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'sets no pragmas',
+          ...a.notes.map((n) => h('div', { class: 'muted' }, n)))))
+      : h('p', { class: 'muted' }, 'None found in this workspace folder (Django settings, Rails database.yml, Node better-sqlite3/node:sqlite, Go sql.Open). Per-connection settings are unknown from the file: see Connection settings.'),
+  );
 }
 
 function kv(rows: [string, string | Node, string?][], cls = 'kv'): HTMLElement {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { FsVerdict } from '../sqlite/filesystem';
 import type { WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
+import type { Check, CheckId, CheckStatus } from './checkTypes';
 import { AppFindings, ConnectionFinding } from './findings';
 
 /**
@@ -10,19 +11,8 @@ import { AppFindings, ConnectionFinding } from './findings';
  * File-level facts come from the file; per-connection settings only from the
  * app's own configuration, else "unknown from the file".
  */
-export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'unknown';
-export const CHECK_IDS = ['wal', 'hot-journal', 'wal-size', 'integrity', 'freelist', 'filesystem', 'page-size', 'busy_timeout', 'synchronous', 'foreign_keys', 'cache_size', 'backup'] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
-
-export interface Check {
-  id: CheckId;
-  title: string;
-  status: CheckStatus;
-  reason: string;
-  fix?: string;
-  /** file:line of the app setting the judgement rests on. */
-  source?: string;
-}
+export type { Check, CheckId, CheckStatus } from './checkTypes';
+export { CHECK_IDS } from './checkTypes';
 
 /** What the checks need to know of a database: a DatabaseState or an InspectReport both fit. */
 export interface AdvisedDatabase extends Pick<DatabaseState, 'path' | 'journalMode' | 'hotJournal' | 'sidecars' | 'pageCount' | 'freelistCount' | 'pageSize'> {

@@ -6,6 +6,8 @@
  */
 import type { InspectReport } from '../sqlite/reportTypes';
 import type { ConnectionSnippet } from '../advice/snippets';
+import type { Check } from '../advice/checkTypes';
+import type { ConnectionFinding } from '../advice/findings';
 
 export type DatabaseStatus = 'ok' | 'not-wal' | 'hot-journal' | 'corrupt' | 'unreadable';
 
@@ -45,6 +47,10 @@ export interface DatabaseDetail {
   loading: boolean;
   walExplained: { point: string; detail: string }[];
   snippets: ConnectionSnippet[];
+  /** The production checklist, once the report is in. */
+  checks?: Check[];
+  /** App settings (Django, Rails, Node, Go) that open this database. */
+  appSettings?: ConnectionFinding[];
 }
 
 export type HostMessage =

@@ -1,21 +1,47 @@
 import { promises as fsp } from 'node:fs';
+import { readSqliteLocks } from './locks';
 
 /**
  * Node cannot take SQLite's POSIX locks without disturbing other processes, so
  * readers work optimistically: fingerprint the database and its sidecars,
- * read, fingerprint again, and retry if anything moved in between. A commit
- * always changes the main file (rollback mode) or the -wal file (WAL mode).
+ * read, fingerprint again, and retry if anything moved in between.
+ *
+ * File times alone are not enough: the kernel stamps them with a coarse clock,
+ * so two writes a millisecond apart can leave size and mtime unchanged. While
+ * a -journal exists a rollback-mode writer may be mid-commit, so then the
+ * fingerprint also holds the header's change counter and, on Linux, whether
+ * a writer holds SQLite's PENDING/EXCLUSIVE lock (then the read never counts
+ * as stable: the file is being rewritten under us).
  */
 async function fingerprint(dbPath: string): Promise<string> {
-  const parts = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map(async (p) => {
-    try {
-      const st = await fsp.stat(p, { bigint: true });
-      return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-    } catch {
-      return '-';
-    }
-  }));
+  const stats = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map((p) => fsp.stat(p, { bigint: true }).catch(() => undefined)));
+  const [db, wal, journal] = stats;
+  const parts = [db, journal].map((st) => (st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '-'));
+  // The WAL is append-only until a checkpoint restarts it with new salts: frames
+  // appended while we read do not spoil the snapshot we took (as of the last
+  // commit we saw), so the WAL counts as changed only when its header does.
+  if (wal) parts.push(`${wal.ino}:${await headerBytes(`${dbPath}-wal`, 0, 32)}`);
+  if (db && journal) {
+    const locks = await readSqliteLocks(Number(db.dev), Number(db.ino));
+    if (locks && (locks.level === 'pending' || locks.level === 'exclusive')) return `writing:${Math.random()}`;
+    parts.push(await headerBytes(dbPath, 24, 4));
+  }
   return parts.join('|');
+}
+
+async function headerBytes(file: string, position: number, length: number): Promise<string> {
+  try {
+    const f = await fsp.open(file, 'r');
+    try {
+      const b = Buffer.alloc(length);
+      await f.read(b, 0, length, position);
+      return b.toString('hex');
+    } finally {
+      await f.close();
+    }
+  } catch {
+    return '?';
+  }
 }
 
 export interface Consistent<T> {
@@ -25,7 +51,7 @@ export interface Consistent<T> {
   attempts: number;
 }
 
-export async function readConsistently<T>(dbPath: string, read: () => Promise<T>, maxAttempts = 5): Promise<Consistent<T>> {
+export async function readConsistently<T>(dbPath: string, read: () => Promise<T>, maxAttempts = 8): Promise<Consistent<T>> {
   let value!: T;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const before = await fingerprint(dbPath);
@@ -37,7 +63,8 @@ export async function readConsistently<T>(dbPath: string, read: () => Promise<T>
       continue;
     }
     if ((await fingerprint(dbPath)) === before) return { value, stable: true, attempts: attempt };
-    await new Promise((r) => setTimeout(r, 5 * attempt));
+    // Back off (5, 10, 20 … 200 ms) so a busy writer's gap between commits comes round.
+    await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** (attempt - 1))));
   }
   return { value, stable: false, attempts: maxAttempts };
 }

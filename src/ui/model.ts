@@ -81,7 +81,7 @@ export class DatabaseModel {
    */
   async refresh(p: string): Promise<void> {
     const known = this.entries.get(p);
-    const root = known ? { folder: known.folder, path: '' } : this.roots.find((r) => p.startsWith(r.path + path.sep));
+    const root = known ? { folder: known.folder, path: '' } : this.rootOf(p);
     if (!root) return;
     const relPath = known?.relPath ?? toPosix(path.relative(root.path, p));
     try {
@@ -93,6 +93,11 @@ export class DatabaseModel {
       else if (!this.entries.delete(p)) return;
     }
     this.changed();
+  }
+
+  /** The scanned workspace folder a path lies in. */
+  rootOf(p: string): ScanRoot | undefined {
+    return this.roots.find((r) => p === r.path || p.startsWith(r.path + path.sep));
   }
 
   /** Paths of databases by mode, for context keys and quick picks. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { connectionSnippets } from '../advice/snippets';
 import { DatabaseDetail, HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
 import { describeError } from '../sqlite/errors';
-import { inspectDatabase } from '../sqlite/inspect';
+import { InspectReport, inspectDatabase } from '../sqlite/inspect';
 import { WAL_EXPLAINED } from '../sqlite/walExplained';
 import type { DatabaseModel } from './model';
 import { panelHtml } from './panelHtml';
@@ -19,6 +19,8 @@ export const PANEL_VIEW_TYPE = 'sqliteDoctor.statusPanel';
 
 export interface PanelHost {
   model: DatabaseModel;
+  /** The production checklist for one inspected database. */
+  advise(report: InspectReport): Promise<Pick<DatabaseDetail, 'checks' | 'appSettings'>>;
   distUri: vscode.Uri;
   /** Why writes are off, if they are (untrusted workspace, no engine). */
   writesDisabledReason(): Promise<string | undefined>;
@@ -134,7 +136,7 @@ export class StatusPanel {
     try {
       // sql.js's wasm is compiled on this first use, never at activation.
       const report = await inspectDatabase(id, { maxBytes: readSettings(vscode.Uri.file(id)).maxInspectBytes });
-      detail = { ...base, loading: false, report };
+      detail = { ...base, loading: false, report, ...(await this.host.advise(report)) };
     } catch (err) {
       detail = { ...base, loading: false, error: describeError(err, id) };
     }

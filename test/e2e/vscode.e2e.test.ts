@@ -150,6 +150,10 @@ describe('SQLite Doctor in a real VS Code', { skip, timeout: 300_000 }, () => {
     for (const name of ['app.db', 'data/events.db', 'crashed.sqlite3', 'state.bin']) assert.ok(grid.includes(name), `${name} in the grid`);
     assert.ok(!grid.includes('notes.db'));
     await frame.locator('tr', { hasText: 'data/events.db' }).click();
+    const checklist = await (await panelFrame(page, 'checklist')).getByTestId('checklist').innerText();
+    assert.match(checklist, /Journal mode is WAL\s+WAL is on/);
+    assert.match(checklist, /busy_timeout is set\s+Set by each connection: unknown from the file/);
+    await page.screenshot({ path: path.join(OUT, 'e2e-checklist-dark.png') });
     await frame.locator('vscode-panel-tab#tab-tables').click();
     const tables = await (await panelFrame(page, 'tables')).getByTestId('tables').innerText();
     assert.match(tables, /only_in_wal\s+550/);

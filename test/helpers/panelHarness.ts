@@ -23,6 +23,7 @@ const THEMES = {
     'vscode-testing-iconPassed': '#73c991', 'vscode-editorWarning-foreground': '#cca700', 'vscode-errorForeground': '#f48771',
     'vscode-textCodeBlock-background': '#2b2b2b', 'vscode-textBlockQuote-background': '#2b2b2b',
     'vscode-button-background': '#0078d4', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#313131', 'vscode-button-secondaryForeground': '#cccccc',
+    'vscode-panelTitle-activeForeground': '#e7e7e7', 'vscode-panelTitle-inactiveForeground': '#9d9d9d', 'vscode-panelTitle-activeBorder': '#0078d4',
   },
   light: {
     'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
@@ -31,6 +32,7 @@ const THEMES = {
     'vscode-testing-iconPassed': '#388a34', 'vscode-editorWarning-foreground': '#bf8803', 'vscode-errorForeground': '#a1260d',
     'vscode-textCodeBlock-background': '#f3f3f3', 'vscode-textBlockQuote-background': '#f2f2f2',
     'vscode-button-background': '#005fb8', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#e5e5e5', 'vscode-button-secondaryForeground': '#3b3b3b',
+    'vscode-panelTitle-activeForeground': '#3b3b3b', 'vscode-panelTitle-inactiveForeground': '#717171', 'vscode-panelTitle-activeBorder': '#005fb8',
   },
 };
 
