@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { connectionSnippets } from '../advice/snippets';
 import { DatabaseDetail, HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
 import { describeError } from '../sqlite/errors';
-import { InspectReport, inspectDatabase } from '../sqlite/inspect';
+import type { InspectReport } from '../sqlite/inspect';
+import { inspectInChild } from './inspectProcess';
 import { WAL_EXPLAINED } from '../sqlite/walExplained';
 import type { DatabaseModel } from './model';
 import { panelHtml } from './panelHtml';
@@ -134,8 +135,7 @@ export class StatusPanel {
     this.post({ type: 'detail', detail: base });
     let detail: DatabaseDetail;
     try {
-      // sql.js's wasm is compiled on this first use, never at activation.
-      const report = await inspectDatabase(id, { maxBytes: readSettings(vscode.Uri.file(id)).maxInspectBytes });
+      const report = await inspectInChild(this.host.distUri.fsPath, id, readSettings(vscode.Uri.file(id)).maxInspectBytes);
       detail = { ...base, loading: false, report, ...(await this.host.advise(report)) };
     } catch (err) {
       detail = { ...base, loading: false, error: describeError(err, id) };

@@ -177,8 +177,11 @@ sys.stdin.readline()
       const deadline = Date.now() + 10_000;
       while ((await row.innerText()) === before && Date.now() < deadline) await page.waitForTimeout(200);
       assert.notEqual(await row.innerText(), before, 'the -wal size shown changed');
-      const tables = await (await panelFrame(page, 'tables')).getByTestId('tables').innerText();
-      assert.match(tables, /only_in_wal\s+2,550/);
+      // The detail is re-inspected (in a child process) after the change: wait for it.
+      const tables = (await panelFrame(page, 'tables')).getByTestId('tables');
+      const until = Date.now() + 10_000;
+      while (!/only_in_wal\s+2,550/.test(await tables.innerText()) && Date.now() < until) await page.waitForTimeout(200);
+      assert.match(await tables.innerText(), /only_in_wal\s+2,550/);
     } finally {
       child.stdin!.end('\n');
       await new Promise((r) => child.on('exit', r));
