@@ -100,9 +100,8 @@ export interface TableInfo { name: string; rows: number | null; error?: string }
 
 export interface SchemaObject { name: string; table: string }
 
-export interface InspectReport {
-  path: string;
-  fileBytes: number;
+/** The file-level pragmas, with the values a fresh SQLite connection's PRAGMA returns. */
+export interface FilePragmas {
   journalMode: JournalMode;
   pageSize: number;
   pageCount: number;
@@ -112,6 +111,11 @@ export interface InspectReport {
   applicationId: number;
   autoVacuum: 0 | 1 | 2;
   schemaVersion: number;
+}
+
+export interface InspectReport extends FilePragmas {
+  path: string;
+  fileBytes: number;
   lastWriterVersion: string;
   tables: TableInfo[];
   views: string[];

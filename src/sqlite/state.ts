@@ -1,16 +1,16 @@
 import { ReadOnlyFile, statIfExists, withFile, withFileIfExists } from './fileio';
-import { DatabaseHeader, HEADER_SIZE, TextEncoding, pageCountFromFile, parseHeader } from './header';
+import { DatabaseHeader, HEADER_SIZE, pageCountFromFile, parseHeader } from './header';
 import { JournalState, classifyJournal, readRollbackPages } from './journal';
 import { FileLocks, readSqliteLocks } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { TRUST_INDEX_ABOVE_BYTES, WalIndex, WalSummary, indexWal, summarizeWal } from './wal';
 import { SHM_HEADER_BYTES, ShmIndex, parseShm, shmBytesFor } from './walIndex';
-import type { JournalMode, SidecarFile, Sidecars } from './reportTypes';
+import type { FilePragmas, JournalMode, SidecarFile, Sidecars } from './reportTypes';
 export type { JournalMode, SidecarFile, Sidecars };
 
 
 
-export interface DatabaseState {
+export interface DatabaseState extends FilePragmas {
   path: string;
   fileBytes: number;
   mtimeMs: number;
@@ -18,15 +18,6 @@ export interface DatabaseState {
   fileHeader: DatabaseHeader;
   /** Header a connection sees: page 1 from the WAL or from a hot journal's rollback when those override the file. */
   header: DatabaseHeader;
-  journalMode: JournalMode;
-  pageSize: number;
-  pageCount: number;
-  freelistCount: number;
-  encoding: TextEncoding;
-  userVersion: number;
-  applicationId: number;
-  autoVacuum: 0 | 1 | 2;
-  schemaVersion: number;
   sidecars: Sidecars;
   wal?: WalSummary;
   journal?: JournalState;

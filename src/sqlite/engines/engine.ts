@@ -81,3 +81,40 @@ export function parseEnvelope(stdout: string, stderr: string, engine: string): S
   if (!parsed.ok) throw new EngineError(parsed.error ?? 'unknown error', parsed.busy ?? isBusyMessage(parsed.error ?? ''));
   return parsed.results ?? [];
 }
+
+/**
+ * An engine that is one of our own scripts run by an interpreter (node -e,
+ * python3 -c): the job goes in as a JSON argument, the envelope comes back.
+ * `probe` runs the script with "--probe", which answers [[version, sqliteVersion]].
+ */
+export interface ScriptRoute {
+  id: EngineId;
+  command: string;
+  /** Arguments before the job (or "--probe"). */
+  prefix: string[];
+  env?: NodeJS.ProcessEnv;
+  label(runtimeVersion: string, sqliteVersion: string): string;
+}
+
+export async function probeScriptEngine(route: ScriptRoute): Promise<SqlEngine | undefined> {
+  try {
+    const r = await runChild({ command: route.command, args: [...route.prefix, '--probe'], env: route.env, timeoutMs: 5000 });
+    const [[row]] = parseEnvelope(r.stdout, r.stderr, route.id) as [[[string, string]]];
+    return new ScriptEngine(route, route.label(row[0], row[1]));
+  } catch {
+    return undefined;
+  }
+}
+
+class ScriptEngine implements SqlEngine {
+  readonly id: EngineId;
+  constructor(private readonly route: ScriptRoute, readonly label: string) {
+    this.id = route.id;
+  }
+
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]> {
+    const job = JSON.stringify({ file, statements, busyTimeoutMs });
+    const r = await runChild({ command: this.route.command, args: [...this.route.prefix, job], env: this.route.env, timeoutMs: busyTimeoutMs });
+    return parseEnvelope(r.stdout, r.stderr, this.label);
+  }
+}

@@ -1,4 +1,4 @@
-import { EngineId, SqlEngine, StatementRows, parseEnvelope, runChild } from './engine';
+import { SqlEngine, probeScriptEngine } from './engine';
 
 /**
  * node:sqlite (DatabaseSync), unflagged since Node 22.13 and built into the
@@ -27,27 +27,12 @@ try {
 }
 `;
 
-function nodeEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, ELECTRON_RUN_AS_NODE: '1', NODE_NO_WARNINGS: '1' };
-}
-
-export async function probeNodeSqlite(nodePath: string = process.execPath): Promise<SqlEngine | undefined> {
-  try {
-    const r = await runChild({ command: nodePath, args: ['-e', SCRIPT, '--', '--probe'], env: nodeEnv(), timeoutMs: 5000 });
-    const [[row]] = parseEnvelope(r.stdout, r.stderr, 'node:sqlite') as [[[string, string]]];
-    return new NodeSqliteEngine(nodePath, `node:sqlite (Node ${row[0]}, SQLite ${row[1]})`);
-  } catch {
-    return undefined;
-  }
-}
-
-class NodeSqliteEngine implements SqlEngine {
-  readonly id: EngineId = 'node:sqlite';
-  constructor(private readonly nodePath: string, readonly label: string) {}
-
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]> {
-    const job = JSON.stringify({ file, statements, busyTimeoutMs });
-    const r = await runChild({ command: this.nodePath, args: ['-e', SCRIPT, '--', job], env: nodeEnv(), timeoutMs: busyTimeoutMs });
-    return parseEnvelope(r.stdout, r.stderr, this.label);
-  }
+export function probeNodeSqlite(nodePath: string = process.execPath): Promise<SqlEngine | undefined> {
+  return probeScriptEngine({
+    id: 'node:sqlite',
+    command: nodePath,
+    prefix: ['-e', SCRIPT, '--'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NODE_NO_WARNINGS: '1' },
+    label: (node, sqlite) => `node:sqlite (Node ${node}, SQLite ${sqlite})`,
+  });
 }

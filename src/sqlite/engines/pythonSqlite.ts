@@ -1,4 +1,4 @@
-import { EngineId, SqlEngine, StatementRows, parseEnvelope, runChild } from './engine';
+import { SqlEngine, probeScriptEngine } from './engine';
 
 /**
  * python3's built-in sqlite3 module: real SQLite with locking, present on most
@@ -24,23 +24,11 @@ except sqlite3.Error as e:
     out({"ok": False, "error": msg, "busy": "locked" in msg or "busy" in msg})
 `;
 
-export async function probePython(command = 'python3'): Promise<SqlEngine | undefined> {
-  try {
-    const r = await runChild({ command, args: ['-c', SCRIPT, '--probe'], timeoutMs: 5000 });
-    const [[row]] = parseEnvelope(r.stdout, r.stderr, 'python3') as [[[string, string]]];
-    return new PythonEngine(command, `python3 ${row[0]} sqlite3 module (SQLite ${row[1]})`);
-  } catch {
-    return undefined;
-  }
-}
-
-class PythonEngine implements SqlEngine {
-  readonly id: EngineId = 'python3';
-  constructor(private readonly command: string, readonly label: string) {}
-
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]> {
-    const job = JSON.stringify({ file, statements, busyTimeoutMs });
-    const r = await runChild({ command: this.command, args: ['-c', SCRIPT, job], timeoutMs: busyTimeoutMs });
-    return parseEnvelope(r.stdout, r.stderr, this.label);
-  }
+export function probePython(command = 'python3'): Promise<SqlEngine | undefined> {
+  return probeScriptEngine({
+    id: 'python3',
+    command,
+    prefix: ['-c', SCRIPT],
+    label: (python, sqlite) => `python3 ${python} sqlite3 module (SQLite ${sqlite})`,
+  });
 }
