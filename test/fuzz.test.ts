@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { SqliteFileError } from '../src/sqlite/errors';
@@ -149,6 +149,24 @@ describe('filesystem oddities', () => {
     assert.deepEqual(found.sort(), ['deep.db', 'ok.db']);
     assert.ok(problems.some((p) => /pipe\.db: not a regular file/.test(p)), problems.join('\n'));
     assert.ok(problems.some((p) => /caf\ufffd\.db: the file name is not valid UTF-8/.test(p)), problems.join('\n'));
+  });
+
+  it('a database over 4 GiB is read by its header only, quickly; case-only twins are both found', async () => {
+    const dir = tempDir('sqlite-doctor-big-');
+    const fx = makeFixtures();
+    const big = path.join(dir, 'Big.db');
+    copyFileSync(path.join(fx, 'rollback.db'), big);
+    truncateSync(big, 5 * 2 ** 30); // sparse: 5 GiB on paper, a few KiB on disk
+    copyFileSync(path.join(fx, 'rollback.db'), path.join(dir, 'big.db'));
+    const started = Date.now();
+    const found: string[] = [];
+    for await (const e of scanWorkspace(dir)) if (e.kind === 'database') found.push(e.relPath);
+    assert.deepEqual(found.sort(), ['Big.db', 'big.db']);
+    const r = await inspectDatabase(big);
+    assert.equal(r.deep.ran, false);
+    assert.match(r.deep.skipped!, /5 GiB is above the 512 MiB limit/);
+    assert.equal(r.pageCount, 26, 'the header page count is valid, so SQLite ignores the zero tail');
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });
 
   it('unreadable files become problems and the scan goes on', { skip: process.getuid?.() === 0 && 'root reads everything' }, async () => {
