@@ -220,10 +220,10 @@ print(${readBack})`;
     assert.deepEqual(JSON.parse(out), expected);
   });
 
-  it('Go and Rails snippets say what the advisor reads back', () => {
+  it('Go and Rails snippets say what the advisor reads back', async () => {
     const go = parseGoSource(snippet(/^Go/).code, 'main.go', '/app')[0]!;
     assert.deepEqual(go.pragmas, { journal_mode: 'WAL', synchronous: 'NORMAL', busy_timeout: '5000', foreign_keys: 'ON' });
-    const rails = parseDatabaseYml(snippet(/^Rails/).code, 'config/database.yml', '/app', '7.1.3')[0]!;
+    const rails = (await parseDatabaseYml(snippet(/^Rails/).code, 'config/database.yml', '/app', '7.1.3'))[0]!;
     assert.deepEqual(rails.pragmas, { journal_mode: 'wal', synchronous: 'normal', foreign_keys: 'true' });
     assert.match(rails.defaults.busy_timeout!, /^5000/);
   });

@@ -41,11 +41,11 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
     const text = await read(f.abs);
     if (text === undefined) continue;
     if (/^litestream\.ya?ml$/.test(f.name)) {
-      const b = parseLitestream(text, f.rel);
+      const b = await parseLitestream(text, f.rel);
       if (b) findings.backups.push(b);
     } else if (f.rel.endsWith('config/database.yml')) {
       const lock = await read(path.join(path.dirname(path.dirname(f.abs)), 'Gemfile.lock'));
-      findings.connections.push(...parseDatabaseYml(text, f.rel, rootAbs, lock ? railsVersionFromLock(lock) : undefined));
+      findings.connections.push(...(await parseDatabaseYml(text, f.rel, rootAbs, lock ? railsVersionFromLock(lock) : undefined)));
     } else if (/^\.env/.test(f.name)) {
       findings.connections.push(...parseEnvFile(text, f.rel, rootAbs));
     } else if (f.name.endsWith('.py')) {

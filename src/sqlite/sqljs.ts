@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs from 'sql.js';
 import type { SqlJsStatic } from 'sql.js';
 
 /**
@@ -12,7 +11,8 @@ import type { SqlJsStatic } from 'sql.js';
 let loading: Promise<SqlJsStatic> | undefined;
 
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({ locateFile: (file: string) => path.join(wasmDir(), file) });
+  // Imported here, not at the top: header-only reads never pay for evaluating sql.js.
+  loading ??= import('sql.js').then((m) => m.default({ locateFile: (file: string) => path.join(wasmDir(), file) }));
   return loading;
 }
 

@@ -1,8 +1,8 @@
-import { parse } from 'yaml';
 import { BackupFinding } from '../findings';
 
 /** litestream.yml: `dbs: [{ path: /data/db.sqlite3, replicas: [...] }]`. */
-export function parseLitestream(text: string, rel: string): BackupFinding | undefined {
+export async function parseLitestream(text: string, rel: string): Promise<BackupFinding | undefined> {
+  const { parse } = await import('yaml');
   try {
     const doc = parse(text) as { dbs?: { path?: unknown }[] } | null;
     const dbs = (doc?.dbs ?? []).map((d) => d?.path).filter((p): p is string => typeof p === 'string');

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { ConnectionFinding } from '../findings';
 
 /**
@@ -9,7 +8,9 @@ import { ConnectionFinding } from '../findings';
  * default (its SQLite3 adapter's DEFAULT_PRAGMAS); `timeout` is the busy
  * timeout in milliseconds; `pragmas:` overrides.
  */
-export function parseDatabaseYml(text: string, rel: string, root: string, railsVersion?: string): ConnectionFinding[] {
+export async function parseDatabaseYml(text: string, rel: string, root: string, railsVersion?: string): Promise<ConnectionFinding[]> {
+  // The YAML parser loads only when a database.yml is found.
+  const { parseDocument } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseDocument(text, { merge: true, prettyErrors: false }).toJS({ maxAliasCount: 100 });
