@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { GlobSet } from '../workspace/glob';
 import { DEFAULT_EXCLUDES } from '../workspace/scan';
-import { walkTree } from '../workspace/walk';
+import { childRel, walkTree } from '../workspace/walk';
 import { AppFindings, ConnectionFinding } from './findings';
 import { isDjangoSettings, parseDjangoSettings, parseDjangoSignal, parseEnvFile } from './stacks/django';
 import { parseGoSource } from './stacks/go';
@@ -22,12 +22,14 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
   const files: { rel: string; abs: string; name: string }[] = [];
   const packageDirs = new Set<string>();
   for await (const ev of walkTree(rootAbs, { exclude: new GlobSet(exclude) })) {
-    if (ev.kind !== 'files') continue;
-    for (const f of ev.entries) {
-      if (!f.regular) continue;
-      if (f.name === 'package.json') packageDirs.add(path.posix.dirname(f.rel));
-      if (SOURCE.test(f.name) && !f.name.endsWith('.d.ts') || /^\.env/.test(f.name) || /^litestream\.ya?ml$/.test(f.name) || f.rel.endsWith('config/database.yml') || f.name === 'Gemfile.lock') {
-        files.push(f);
+    if (ev.kind !== 'folders') continue;
+    for (const folder of ev.folders) {
+      for (const name of folder.files) {
+        const rel = childRel(folder, name);
+        if (name === 'package.json') packageDirs.add(folder.rel || '.');
+        if (SOURCE.test(name) && !name.endsWith('.d.ts') || /^\.env/.test(name) || /^litestream\.ya?ml$/.test(name) || rel.endsWith('config/database.yml') || name === 'Gemfile.lock') {
+          files.push({ rel, name, abs: path.join(folder.abs, name) });
+        }
       }
     }
   }

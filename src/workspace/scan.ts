@@ -4,7 +4,7 @@ import { withFile } from '../sqlite/fileio';
 import { hasSqliteMagic } from '../sqlite/header';
 import { DatabaseState, readDatabaseState } from '../sqlite/state';
 import { GlobSet } from './glob';
-import { walkTree } from './walk';
+import { childRel, walkTree } from './walk';
 
 /**
  * Walks a folder tree and yields every SQLite database in it, identified by
@@ -60,20 +60,26 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
       out.push({ kind: 'problem', relPath: ev.rel, path: ev.abs, code: 'unreadable', error: describeError(ev.error, ev.rel) });
       continue;
     }
-    directories += ev.directories;
-    for (const f of ev.entries) {
-      files++;
-      // Cheapest test first: most files are not named like databases.
-      if (!isCandidateName(f.name, allFiles) || exclude.matches(f.rel)) continue;
-      if (!include.empty && !include.matches(f.rel)) continue;
-      if (!f.regular) {
-        if (!allFiles) out.push({ kind: 'problem', relPath: f.rel, path: f.abs, code: 'unreadable', error: `${f.rel}: not a regular file (pipe, socket or device); not read` });
-        continue;
+    for (const folder of ev.folders) {
+      directories++;
+      files += folder.files.length + folder.special.length;
+      for (const [names, regular] of [[folder.files, true], [folder.special, false]] as const) {
+        for (const name of names) {
+          // Cheapest test first: most files are not named like databases.
+          if (!isCandidateName(name, allFiles)) continue;
+          const rel = childRel(folder, name);
+          if (exclude.matches(rel) || (!include.empty && !include.matches(rel))) continue;
+          const abs = path.join(folder.abs, name);
+          if (!regular) {
+            if (!allFiles) out.push({ kind: 'problem', relPath: rel, path: abs, code: 'unreadable', error: `${rel}: not a regular file (pipe, socket or device); not read` });
+            continue;
+          }
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          candidates++;
+          const p: Promise<void> = classify(abs, rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
       }
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
-      candidates++;
-      const p: Promise<void> = classify(f.abs, f.rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
-      inFlight.add(p);
     }
     yield* out.splice(0);
     yield { kind: 'progress', directories, files, candidates };

@@ -8,18 +8,28 @@ import { GlobSet } from './glob';
  * followed unless asked (then loops are cut by device:inode), and relative
  * paths are built by concatenation (POSIX separators) as the walk descends.
  */
-export interface WalkEntry {
-  name: string;
-  /** POSIX path relative to the root. */
-  rel: string;
+/**
+ * One folder's files. Names only: consumers build a path for the few files
+ * they care about, so a walk over 500,000 files allocates nothing per file.
+ */
+export interface WalkFolder {
   abs: string;
-  /** A regular file (false: pipe, socket or device). */
-  regular: boolean;
+  /** POSIX path relative to the root ('' for the root). */
+  rel: string;
+  /** Regular files. */
+  files: string[];
+  /** Pipes, sockets and devices (never to be opened as files). */
+  special: string[];
 }
 
 export type WalkEvent =
-  | { kind: 'files'; directories: number; entries: WalkEntry[] }
+  | { kind: 'folders'; folders: WalkFolder[] }
   | { kind: 'error'; rel: string; abs: string; error: unknown };
+
+/** "dir/name" relative to the root. */
+export function childRel(folder: WalkFolder, name: string): string {
+  return folder.rel ? `${folder.rel}/${name}` : name;
+}
 
 export interface WalkOptions {
   exclude: GlobSet;
@@ -47,37 +57,35 @@ export async function* walkTree(rootAbs: string, options: WalkOptions): AsyncGen
         return { dir: d, error };
       }
     }));
-    const files: WalkEntry[] = [];
+    const folders: WalkFolder[] = [];
     const subdirs: { abs: string; rel: string }[] = [];
-    let directories = 0;
     for (const item of listed) {
       if (!item) continue;
       if ('error' in item) {
         yield { kind: 'error', rel: item.dir.rel || '.', abs: item.dir.abs, error: item.error };
         continue;
       }
-      directories++;
-      const { dir, entries } = item;
-      for (const entry of entries) {
+      const folder: WalkFolder = { abs: item.dir.abs, rel: item.dir.rel, files: [], special: [] };
+      for (const entry of item.entries) {
         const name = entry.name;
-        const rel = dir.rel ? `${dir.rel}/${name}` : name;
         let isDir = entry.isDirectory();
         let isFile = entry.isFile();
         if (entry.isSymbolicLink()) {
           if (!options.followSymlinks) continue;
-          const st = await fsp.stat(path.join(dir.abs, name)).catch(() => undefined);
+          const st = await fsp.stat(path.join(folder.abs, name)).catch(() => undefined);
           isDir = !!st?.isDirectory();
           isFile = !!st?.isFile();
         }
-        if (isDir) {
-          if (!options.exclude.matches(rel)) subdirs.push({ abs: path.join(dir.abs, name), rel });
-        } else if (isFile || entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isSocket()) {
-          files.push({ name, rel, abs: path.join(dir.abs, name), regular: isFile });
-        }
+        if (isFile) folder.files.push(name);
+        else if (isDir) {
+          const rel = childRel(folder, name);
+          if (!options.exclude.matches(rel)) subdirs.push({ abs: path.join(folder.abs, name), rel });
+        } else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isSocket()) folder.special.push(name);
       }
+      folders.push(folder);
     }
     // Reverse so the walk visits folders in directory order (the stack is LIFO).
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
-    yield { kind: 'files', directories, entries: files };
+    yield { kind: 'folders', folders };
   }
 }
