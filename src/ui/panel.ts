@@ -34,6 +34,9 @@ export class StatusPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private selected: string | undefined;
   private detailRun = 0;
+  private detailInFlight: string | undefined;
+  private detailAgain = false;
+  private detailShown: string | undefined;
 
   static show(host: PanelHost, select?: string): StatusPanel {
     if (StatusPanel.current) {
@@ -129,10 +132,20 @@ export class StatusPanel {
     this.post({ type: 'state', state });
   }
 
+  /**
+   * Inspects a database for the detail view. A new selection shows "loading";
+   * a refresh of the one on screen keeps it until the new report is in, and
+   * refreshes arriving while one runs (a busy app writing) are coalesced.
+   */
   private async postDetail(id: string): Promise<void> {
+    if (this.detailInFlight === id) {
+      this.detailAgain = true;
+      return;
+    }
     const run = ++this.detailRun;
+    this.detailInFlight = id;
     const base: DatabaseDetail = { id, loading: true, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets(path.basename(id)) };
-    this.post({ type: 'detail', detail: base });
+    if (this.detailShown !== id) this.post({ type: 'detail', detail: base });
     let detail: DatabaseDetail;
     try {
       const report = await inspectInChild(this.host.distUri.fsPath, id, readSettings(vscode.Uri.file(id)).maxInspectBytes);
@@ -140,7 +153,15 @@ export class StatusPanel {
     } catch (err) {
       detail = { ...base, loading: false, error: describeError(err, id) };
     }
-    if (run === this.detailRun) this.post({ type: 'detail', detail });
+    if (run === this.detailRun) {
+      this.post({ type: 'detail', detail });
+      this.detailShown = id;
+    }
+    if (this.detailInFlight === id) this.detailInFlight = undefined;
+    if (this.detailAgain && this.selected === id) {
+      this.detailAgain = false;
+      await this.postDetail(id);
+    }
   }
 
   private dispose(): void {
