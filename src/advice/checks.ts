@@ -29,7 +29,7 @@ export interface AdviceInput {
   walWarnBytes?: number;
 }
 
-export const DEFAULT_WAL_WARN_BYTES = 64 * 1024 * 1024;
+const DEFAULT_WAL_WARN_BYTES = 64 * 1024 * 1024;
 
 /** Connection findings that point at this database (resolved paths only: no guessing). */
 export function findingsFor(dbPath: string, findings: AppFindings): ConnectionFinding[] {

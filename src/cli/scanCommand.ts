@@ -25,7 +25,7 @@ export interface ScanJsonDatabase {
   problems: string[];
 }
 
-export function toScanJsonDatabase(relPath: string, s: DatabaseState): ScanJsonDatabase {
+function toScanJsonDatabase(relPath: string, s: DatabaseState): ScanJsonDatabase {
   return {
     path: relPath,
     sizeBytes: s.fileBytes,

@@ -9,8 +9,7 @@ export type SqliteFileErrorCode =
   | 'truncated'        // shorter than the 100-byte header or than one page
   | 'bad-header'       // header values SQLite would reject
   | 'missing'          // does not exist (or vanished between listing and reading)
-  | 'unreadable'       // permission denied, not a regular file, I/O error
-  | 'too-large';       // deep inspection bounded by size
+  | 'unreadable';      // permission denied, not a regular file, I/O error
 
 export class SqliteFileError extends Error {
   constructor(

@@ -40,10 +40,6 @@ export class ReadOnlyFile {
     return got === length ? buf : buf.subarray(0, got);
   }
 
-  async currentSize(): Promise<number> {
-    return (await this.handle.stat()).size;
-  }
-
   close(): Promise<void> {
     return this.handle.close();
   }

@@ -1,8 +1,7 @@
-import { SqliteFileError } from './errors';
 import { withFile } from './fileio';
 import { formatBytes } from './format';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
-import { DatabaseLayers, DatabaseState, readDatabaseLayers } from './state';
+import { DatabaseLayers, DatabaseState, readDatabaseLayersOnce } from './state';
 
 /**
  * An in-memory copy of a database as a fresh SQLite connection would see it
@@ -11,16 +10,16 @@ import { DatabaseLayers, DatabaseState, readDatabaseLayers } from './state';
  */
 export interface DatabaseImage {
   state: DatabaseState;
-  bytes: Uint8Array;
+  /** Undefined when the database is above the size bound (`skipped` says so); the state is exact either way. */
+  bytes?: Uint8Array;
+  skipped?: string;
   /** How the image was assembled, for the report. */
   layers: string[];
 }
 
 export async function readDatabaseImage(path: string, maxBytes: number): Promise<DatabaseImage> {
-  const result = await readConsistently(path, async () => {
-    const layers = await readDatabaseLayers(path, { withLocks: true, walVerify: 'full' });
-    return assemble(path, layers, maxBytes);
-  });
+  // One consistency check around both reads: the layers and the pages must come from the same moment.
+  const result = await readConsistently(path, async () => assemble(path, await readDatabaseLayersOnce(path, { withLocks: true, walVerify: 'full' }), maxBytes));
   if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
   return result.value;
 }
@@ -30,7 +29,7 @@ async function assemble(path: string, { state, walIndex, rollback }: DatabaseLay
   const imageBytes = state.pageCount * state.pageSize;
   const largest = Math.max(imageBytes, state.fileBytes);
   if (largest > maxBytes) {
-    throw new SqliteFileError('too-large', path, `deep inspection skipped: ${formatBytes(largest)} is above the ${formatBytes(maxBytes)} limit (header facts are still exact)`);
+    return { state, layers: [], skipped: `deep inspection skipped: ${formatBytes(largest)} is above the ${formatBytes(maxBytes)} limit (header facts are still exact)` };
   }
   const layers: string[] = ['database file'];
   const bytes = new Uint8Array(imageBytes);

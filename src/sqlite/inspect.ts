@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { SqliteFileError, describeError } from './errors';
+import { describeError } from './errors';
 import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE } from './connectionPragmas';
 import { readDatabaseImage } from './image';
 import { loadSqlJs } from './sqljs';
@@ -15,9 +15,7 @@ export interface InspectOptions {
   headerOnly?: boolean;
 }
 
-export const DEFAULT_MAX_DEEP_BYTES = 512 * 1024 * 1024;
-
-
+const DEFAULT_MAX_DEEP_BYTES = 512 * 1024 * 1024;
 
 export async function inspectDatabase(path: string, options: InspectOptions = {}): Promise<InspectReport> {
   const integrityMode = options.integrity ?? 'quick';
@@ -25,15 +23,8 @@ export async function inspectDatabase(path: string, options: InspectOptions = {}
   if (options.headerOnly) {
     return reportFrom(await readDatabaseState(path, { withLocks: true }), integrityMode, { ran: false, layers: [], skipped: 'header only (as requested)' });
   }
-  let image;
-  try {
-    image = await readDatabaseImage(path, maxBytes);
-  } catch (err) {
-    if (err instanceof SqliteFileError && err.code === 'too-large') {
-      return reportFrom(await readDatabaseState(path, { withLocks: true }), integrityMode, { ran: false, layers: [], skipped: err.detail });
-    }
-    throw err;
-  }
+  const image = await readDatabaseImage(path, maxBytes);
+  if (!image.bytes) return reportFrom(image.state, integrityMode, { ran: false, layers: [], skipped: image.skipped });
   const report = reportFrom(image.state, integrityMode, { ran: true, layers: image.layers });
   const SQL = await loadSqlJs();
   let db: Database | undefined;

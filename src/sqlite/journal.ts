@@ -15,7 +15,7 @@ const JOURNAL_HEADER_BYTES = 28;
 
 
 
-export function parseJournalHeader(buf: Uint8Array, offset = 0): JournalHeader | undefined {
+function parseJournalHeader(buf: Uint8Array, offset = 0): JournalHeader | undefined {
   if (buf.length < offset + JOURNAL_HEADER_BYTES) return undefined;
   if (!Buffer.from(buf.subarray(offset, offset + 8)).equals(JOURNAL_MAGIC)) return undefined;
   const dv = new DataView(buf.buffer, buf.byteOffset + offset, JOURNAL_HEADER_BYTES);

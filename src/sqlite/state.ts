@@ -46,16 +46,13 @@ export interface ReadOptions {
 }
 
 export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
-  return (await readDatabaseLayers(path, options)).state;
-}
-
-export async function readDatabaseLayers(path: string, options: ReadOptions = {}): Promise<DatabaseLayers> {
-  const result = await readConsistently(path, () => readLayersOnce(path, options));
+  const result = await readConsistently(path, () => readDatabaseLayersOnce(path, options));
   if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
-  return result.value;
+  return result.value.state;
 }
 
-async function readLayersOnce(path: string, options: ReadOptions): Promise<DatabaseLayers> {
+/** One read attempt, unchecked: callers wrap it (with more reads) in readConsistently. */
+export async function readDatabaseLayersOnce(path: string, options: ReadOptions): Promise<DatabaseLayers> {
   return withFile(path, async (db) => {
     const first = await db.read(0, HEADER_SIZE);
     const fileHeader = parseHeader(first, path, db.size);
@@ -135,7 +132,7 @@ async function readLayersOnce(path: string, options: ReadOptions): Promise<Datab
   });
 }
 
-export async function findSidecars(path: string): Promise<Sidecars> {
+async function findSidecars(path: string): Promise<Sidecars> {
   const out: Sidecars = {};
   await Promise.all((['wal', 'shm', 'journal'] as const).map(async (kind) => {
     const p = `${path}-${kind}`;

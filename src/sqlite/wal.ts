@@ -9,7 +9,7 @@ export type { WalHeader, WalSummary };
  * the header and the cumulative checksum must continue unbroken; the first
  * frame that fails ends the log. Only frames up to the last commit frame count.
  */
-export const WAL_HEADER_SIZE = 32;
+const WAL_HEADER_SIZE = 32;
 export const WAL_FRAME_HEADER_SIZE = 24;
 const WAL_MAGIC_LE = 0x377f0682;
 const WAL_MAGIC_BE = 0x377f0683;
@@ -31,7 +31,7 @@ function walChecksum(data: Uint8Array, bigEndian: boolean, s0: number, s1: numbe
   return [s0, s1];
 }
 
-export function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?: [number, number]; invalidReason?: string } {
+function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?: [number, number]; invalidReason?: string } {
   if (buf.length < WAL_HEADER_SIZE) return { invalidReason: `WAL header is truncated (${buf.length} of ${WAL_HEADER_SIZE} bytes)` };
   const dv = new DataView(buf.buffer, buf.byteOffset, WAL_HEADER_SIZE);
   const magic = dv.getUint32(0, false);

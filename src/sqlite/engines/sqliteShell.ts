@@ -18,7 +18,7 @@ export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine |
   }
 }
 
-export function fileUri(file: string): string {
+function fileUri(file: string): string {
   return `file:${encodeURI(file).replace(/[?#]/g, encodeURIComponent)}?mode=rw`;
 }
 
