@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { FsVerdict } from '../sqlite/filesystem';
-import type { WalSummary } from '../sqlite/reportTypes';
+import { CHANGING_ON_EVERY_READ, WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
 import type { Check, CheckId, CheckStatus } from './checkTypes';
 import { AppFindings, ConnectionFinding } from './findings';
@@ -15,7 +15,7 @@ export type { Check, CheckId, CheckStatus } from './checkTypes';
 export { CHECK_IDS } from './checkTypes';
 
 /** What the checks need to know of a database: a DatabaseState or an InspectReport both fit. */
-export interface AdvisedDatabase extends Pick<DatabaseState, 'path' | 'journalMode' | 'hotJournal' | 'sidecars' | 'pageCount' | 'freelistCount' | 'pageSize'> {
+export interface AdvisedDatabase extends Pick<DatabaseState, 'path' | 'journalMode' | 'hotJournal' | 'sidecars' | 'pageCount' | 'freelistCount' | 'pageSize' | 'problems'> {
   wal?: WalSummary | null;
 }
 
@@ -62,7 +62,7 @@ export function adviseDatabase(input: AdviceInput): Check[] {
       : { id: 'wal-size', title: '-wal is checkpointed', status: 'ok', reason: walBytes ? `${mib(unckpt)} not yet checkpointed.` : 'No -wal data pending.' });
 
   checks.push(input.integrity === null
-    ? { id: 'integrity', title: 'Integrity', status: 'unknown', reason: 'Not checked (database above the deep-inspection size limit).', fix: '`sqlite3 FILE "pragma quick_check"`' }
+    ? { id: 'integrity', title: 'Integrity', status: 'unknown', reason: integrityUnknownReason(input.state.problems), fix: '`sqlite3 FILE "pragma quick_check"`' }
     : input.integrity === 'ok'
       ? { id: 'integrity', title: 'Integrity', status: 'ok', reason: 'quick_check: ok.' }
       : { id: 'integrity', title: 'Integrity', status: 'fail', reason: `quick_check: ${input.integrity.slice(0, 2).join('; ')}`, fix: 'Restore from a backup, or recover with `sqlite3 FILE .recover`.' });
@@ -131,4 +131,9 @@ function connectionCheck(id: CheckId, title: string, mine: ConnectionFinding[], 
 
 function mib(n: number): string {
   return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+function integrityUnknownReason(problems: readonly string[]): string {
+  const changing = problems.find((p) => p.startsWith(CHANGING_ON_EVERY_READ));
+  return changing ? `Unknown: ${changing}.` : 'Not checked (database above the deep-inspection size limit).';
 }

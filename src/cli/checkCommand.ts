@@ -6,7 +6,7 @@ import { connectionSnippets } from '../advice/snippets';
 import { judgeMount, mountOf, readMounts } from '../sqlite/filesystem';
 import { inspectDatabase } from '../sqlite/inspect';
 import { scanWorkspace } from '../workspace/scan';
-import { CliIo } from './io';
+import { CliIo, jsonText } from './io';
 
 /** Exit code when a --require'd check does not pass (so CI jobs can guard settings). */
 export const EXIT_CHECK_FAILED = 4;
@@ -22,7 +22,7 @@ export function parseRequire(value: string | undefined): CheckId[] {
   return ids as CheckId[];
 }
 
-export async function checkCommand(io: CliIo, target: string, opts: { json: boolean; require: CheckId[] }): Promise<number> {
+export async function checkCommand(io: CliIo, target: string, opts: { json: boolean; require: CheckId[]; strict?: boolean }): Promise<number> {
   const abs = path.resolve(target);
   const isFile = statSync(abs).isFile();
   const root = isFile ? path.dirname(abs) : abs;
@@ -37,12 +37,13 @@ export async function checkCommand(io: CliIo, target: string, opts: { json: bool
     const report = await inspectDatabase(f.abs);
     const filesystem = mounts ? judgeMount(mountOf(f.abs, mounts), f.abs) : undefined;
     const checks = adviseDatabase({ state: report, integrity: report.integrity, filesystem, findings });
-    const failed = checks.filter((c) => opts.require.includes(c.id) && c.status !== 'ok' && c.status !== 'info');
+    // Integrity unknown (a database that changed on every read, or too large) is not a failure unless --strict.
+    const failed = checks.filter((c) => opts.require.includes(c.id) && c.status !== 'ok' && c.status !== 'info' && (c.status !== 'unknown' || c.id !== 'integrity' || opts.strict));
     results.push({ path: f.rel, checks, failedRequired: failed.map((c) => c.id) });
   }
   const failedAny = results.some((r) => r.failedRequired.length);
   if (opts.json) {
-    io.out(JSON.stringify({ root, databases: results, findings, snippets: connectionSnippets() }, null, 2));
+    io.out(jsonText({ root, databases: results, findings, snippets: connectionSnippets() }));
   } else {
     if (!results.length) io.out(`No SQLite databases found under ${root}.`);
     let anyUnknownConnection = false;

@@ -1,11 +1,11 @@
 import { formatBytes } from '../sqlite/format';
 import { InspectReport, IntegrityMode, inspectDatabase } from '../sqlite/inspect';
-import { CliIo } from './io';
+import { CliIo, jsonText } from './io';
 import { renderTable } from './table';
 
 export async function inspectCommand(io: CliIo, file: string, opts: { json: boolean; integrity: IntegrityMode; headerOnly: boolean; maxBytes?: number }): Promise<number> {
   const report = await inspectDatabase(file, { integrity: opts.integrity, headerOnly: opts.headerOnly, maxBytes: opts.maxBytes });
-  io.out(opts.json ? JSON.stringify(report, null, 2) : renderReport(report));
+  io.out(opts.json ? jsonText(report) : renderReport(report));
   return 0;
 }
 

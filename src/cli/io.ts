@@ -4,7 +4,55 @@ export interface CliIo {
   err(line: string): void;
 }
 
+/**
+ * Control characters from file content (a table named "\x1b]0;…\x07") must
+ * not reach a terminal as escapes: shown as \xNN instead. Newlines and tabs
+ * between lines are ours and stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, hexEscape);
+}
+
+/** For one table cell or one-line field: newlines and tabs are escaped too. */
+export function cellSafe(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, hexEscape);
+}
+
+function hexEscape(c: string): string {
+  return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * JSON for stdout. JSON.stringify escapes C0 controls but leaves DEL and C1
+ * (\x7f-\x9f) raw; as \u escapes they parse to the very same strings, so the
+ * output stays exact and terminal-safe.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => process.stdout.write(`${terminalSafe(line)}\n`),
+  err: (line) => process.stderr.write(`${terminalSafe(line)}\n`),
 };
+
+let guarded = false;
+
+/**
+ * `inspect --json | head -1` closes the pipe early: that is the reader's
+ * choice, not an error, so EPIPE ends quietly. Any other write failure
+ * (a full disk behind `> /dev/full`) is one line on stderr and exit 1.
+ */
+export function guardProcessOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  const onError = (stream: 'stdout' | 'stderr') => (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (stream === 'stdout') {
+      try { process.stderr.write(`sqlite-doctor: cannot write the output: ${err.code ?? err.message}${err.code === 'ENOSPC' ? ' (no space left on device)' : ''}\n`); } catch { /* nowhere left to say it */ }
+    }
+    process.exit(1);
+  };
+  process.stdout.on('error', onError('stdout'));
+  process.stderr.on('error', onError('stderr'));
+}

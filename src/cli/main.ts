@@ -1,6 +1,7 @@
+import { promises as fsp } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeError } from '../sqlite/errors';
-import { CliIo, processIo } from './io';
+import { CliIo, guardProcessOutput, processIo } from './io';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
 import { checkCommand, parseRequire } from './checkCommand';
@@ -12,8 +13,11 @@ const USAGE = `Usage:
   sqlite-doctor scan [DIR] [--json] [--all-files]
   sqlite-doctor inspect FILE [--json] [--integrity quick|full|none] [--header-only] [--max-size MiB]
   sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
-  sqlite-doctor checkpoint FILE [--mode passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
-  sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--json]
+  sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
+  sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
+
+checkpoint --mode auto (the default) never blocks the app: PASSIVE, then TRUNCATE only when no other process has the database open.
+check --require integrity passes when integrity is unknown (a database changing on every read, or too large); --strict fails then too.
 
 Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused (the reason is printed),
 4 a --require'd check did not pass.`;
@@ -25,9 +29,21 @@ const WRITE_OPTIONS = {
   engine: { type: 'string' },
 } as const;
 
+/** Node's timers hold at most 2^31-1 ms; a day is more than any lock should be waited for. */
+const MAX_BUSY_TIMEOUT_MS = 86_400_000;
+/** sql.js (wasm, 32-bit) cannot hold a database image of 2 GiB or more. */
+const MAX_INSPECT_MIB = 2047;
+
+/** A whole number in [min, max], or a usage error naming the option. */
+function integerOption(name: string, value: string | undefined, min: number, max: number, unit: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${name} takes a whole number of ${unit} from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  return n;
+}
+
 function writeOptions(values: { json?: boolean; 'dry-run'?: boolean; 'busy-timeout'?: string; engine?: string }): WriteCommandOptions {
-  const busy = values['busy-timeout'] === undefined ? undefined : Number(values['busy-timeout']);
-  if (busy !== undefined && !(busy >= 0)) throw new UsageError('--busy-timeout takes milliseconds');
+  const busy = integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds');
   const engine = values.engine ?? 'auto';
   if (engine !== 'auto' && !(ENGINE_IDS as readonly string[]).includes(engine)) throw new UsageError(`--engine must be auto or one of ${ENGINE_IDS.join(', ')}`);
   return { json: !!values.json, dryRun: !!values['dry-run'], busyTimeoutMs: busy, engine: engine as EngineId | 'auto' };
@@ -36,6 +52,7 @@ function writeOptions(values: { json?: boolean; 'dry-run'?: boolean; 'busy-timeo
 class UsageError extends Error {}
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) guardProcessOutput();
   try {
     return await dispatch(argv, io);
   } catch (err) {
@@ -55,6 +72,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'scan': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'all-files': { type: 'boolean' } } }));
       if (positionals.length > 1) throw new UsageError('scan takes one folder');
+      await expectPath(positionals[0] ?? '.', 'folder');
       return scanCommand(io, positionals[0] ?? '.', { json: !!values.json, allFiles: !!values['all-files'] });
     }
     case 'inspect': {
@@ -71,8 +89,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE');
       const integrity = (values.integrity ?? 'quick') as string;
       if (!['quick', 'full', 'none'].includes(integrity)) throw new UsageError('--integrity must be quick, full or none');
-      const maxSize = values['max-size'] === undefined ? undefined : Number(values['max-size']);
-      if (maxSize !== undefined && !(maxSize > 0)) throw new UsageError('--max-size takes a number of MiB');
+      const maxSize = integerOption('--max-size', values['max-size'], 1, MAX_INSPECT_MIB, 'MiB (sql.js holds less than 2 GiB)');
       return inspectCommand(io, positionals[0]!, {
         json: !!values.json,
         integrity: integrity as 'quick' | 'full' | 'none',
@@ -89,15 +106,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'checkpoint': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { ...WRITE_OPTIONS, mode: { type: 'string' } } }));
       if (positionals.length !== 1) throw new UsageError('checkpoint takes exactly one FILE');
-      const mode = (values.mode ?? 'truncate').toUpperCase();
-      if (!(CHECKPOINT_MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be passive, full, restart or truncate');
+      const mode = (values.mode ?? 'auto').toUpperCase();
+      if (!(CHECKPOINT_MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be auto, passive, full, restart or truncate');
       return checkpointCommand(io, positionals[0]!, mode as CheckpointMode, writeOptions(values));
     }
     case 'check': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, require: { type: 'string' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, require: { type: 'string' }, strict: { type: 'boolean' } } }));
       if (positionals.length > 1) throw new UsageError('check takes one folder or file');
       const required = usage(() => parseRequire(values.require));
-      return checkCommand(io, positionals[0] ?? '.', { json: !!values.json, require: required });
+      const target = positionals[0] ?? '.';
+      await expectPath(target, 'any');
+      return checkCommand(io, target, { json: !!values.json, require: required, strict: !!values.strict });
     }
     case undefined:
     case 'help':
@@ -108,6 +127,18 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/**
+ * A path argument that is missing or of the wrong kind is the user's to fix:
+ * one line naming it (exit 1), not a raw errno or an empty result.
+ */
+async function expectPath(p: string, kind: 'folder' | 'any'): Promise<void> {
+  if (p.includes('\ufffd')) throw new Error(`${p}: the path is not valid UTF-8, so it cannot be opened from here; rename it`);
+  const st = await fsp.stat(p).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(err.code === 'ENOENT' ? `${p}: no such file or folder` : describeError(err, p));
+  });
+  if (kind === 'folder' && !st.isDirectory()) throw new Error(`${p}: is a file, not a folder (to look at one database: sqlite-doctor inspect ${p})`);
 }
 
 /** parseArgs with its errors turned into usage errors. */

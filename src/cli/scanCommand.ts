@@ -3,7 +3,7 @@ import { formatBytes } from '../sqlite/format';
 import { DatabaseState } from '../sqlite/state';
 import { scanWorkspace } from '../workspace/scan';
 import { renderTable } from './table';
-import { CliIo } from './io';
+import { CliIo, jsonText } from './io';
 
 export interface ScanJson {
   root: string;
@@ -51,7 +51,7 @@ export async function scanCommand(io: CliIo, dir: string, opts: { json: boolean;
   result.databases.sort((a, b) => a.path.localeCompare(b.path));
   result.problems.sort((a, b) => a.path.localeCompare(b.path));
   if (opts.json) {
-    io.out(JSON.stringify(result, null, 2));
+    io.out(jsonText(result));
     return 0;
   }
   if (result.databases.length === 0) {

@@ -2,7 +2,7 @@ import { EngineId } from '../sqlite/engines/engine';
 import { formatBytes } from '../sqlite/format';
 import { CheckpointMode, OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
 import { walExplainedText } from '../sqlite/walExplained';
-import { CliIo } from './io';
+import { CliIo, jsonText } from './io';
 
 /** Exit codes promised by the README: 0 done or already so, 3 refused, 1 error. */
 export const EXIT_REFUSED = 3;
@@ -30,7 +30,7 @@ function toOperationOptions(opts: WriteCommandOptions): OperationOptions {
 
 function report(io: CliIo, r: OperationResult, opts: WriteCommandOptions, explainWal: boolean): number {
   if (opts.json) {
-    io.out(JSON.stringify(r, null, 2));
+    io.out(jsonText(r));
   } else {
     const p = r.preflight;
     if (r.outcome === 'dry-run' || r.outcome === 'refused') {

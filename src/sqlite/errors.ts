@@ -9,7 +9,8 @@ export type SqliteFileErrorCode =
   | 'truncated'        // shorter than the 100-byte header or than one page
   | 'bad-header'       // header values SQLite would reject
   | 'missing'          // does not exist (or vanished between listing and reading)
-  | 'unreadable';      // permission denied, not a regular file, I/O error
+  | 'unreadable'       // permission denied, not a regular file, I/O error
+  | 'changing';        // rewritten under us on every read attempt (a busy app): not a fault of the file
 
 export class SqliteFileError extends Error {
   constructor(

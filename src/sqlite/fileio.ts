@@ -75,3 +75,12 @@ export async function statIfExists(path: string): Promise<{ size: number; mtimeM
     throw err;
   }
 }
+
+/**
+ * The file SQLite would open for this path: it resolves symbolic links and
+ * keeps -wal, -shm and -journal beside the target. The path itself when it
+ * cannot be resolved (missing: the caller's open reports that).
+ */
+export async function realPathOf(path: string): Promise<string> {
+  return fsp.realpath(path).catch(() => path);
+}

@@ -70,7 +70,9 @@ export function parseHeader(bytes: Uint8Array, file: string, fileSize: number): 
   }
   const writeVersion = bytes[18]!;
   const readVersion = bytes[19]!;
-  if (readVersion < 1 || readVersion > 2 || writeVersion < 1 || writeVersion > 2) {
+  // btree.c: a read version above 2 cannot be read at all; a write version
+  // above 2 (a newer format) is opened read-only.
+  if (readVersion < 1 || readVersion > 2 || writeVersion < 1) {
     throw bad(`file format versions ${writeVersion}/${readVersion} (expected 1 = rollback journal or 2 = WAL)`);
   }
   const reservedBytes = bytes[20]!;

@@ -2,6 +2,7 @@ import { withFile } from './fileio';
 import { formatBytes } from './format';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { DatabaseLayers, DatabaseState, readDatabaseLayersOnce } from './state';
+import { readWalPage } from './wal';
 
 /**
  * An in-memory copy of a database as a fresh SQLite connection would see it
@@ -15,16 +16,18 @@ export interface DatabaseImage {
   skipped?: string;
   /** How the image was assembled, for the report. */
   layers: string[];
+  /** False when the files changed during every read attempt: the copy may mix two states. */
+  stable: boolean;
 }
 
 export async function readDatabaseImage(path: string, maxBytes: number): Promise<DatabaseImage> {
   // One consistency check around both reads: the layers and the pages must come from the same moment.
   const result = await readConsistently(path, async () => assemble(path, await readDatabaseLayersOnce(path, { withLocks: true, walVerify: 'full' }), maxBytes));
   if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
-  return result.value;
+  return { ...result.value, stable: result.stable };
 }
 
-async function assemble(path: string, { state, walIndex, rollback }: DatabaseLayers, maxBytes: number): Promise<DatabaseImage> {
+async function assemble(path: string, { state, walIndex, rollback }: DatabaseLayers, maxBytes: number): Promise<Omit<DatabaseImage, 'stable'>> {
   const pageSize = state.fileHeader.pageSize;
   const imageBytes = state.pageCount * state.pageSize;
   const largest = Math.max(imageBytes, state.fileBytes);
@@ -46,7 +49,7 @@ async function assemble(path: string, { state, walIndex, rollback }: DatabaseLay
   if (walIndex && state.sidecars.wal) {
     await withFile(state.sidecars.wal.path, async (wal) => {
       for (const [pgno, offset] of walIndex.latestPageOffset) {
-        bytes.set(await wal.read(offset, state.pageSize), (pgno - 1) * state.pageSize);
+        bytes.set(await readWalPage(wal, walIndex, pgno, offset), (pgno - 1) * state.pageSize);
       }
     });
     layers.push(`${walIndex.committedFrames} committed WAL frame(s) applied`);

@@ -1,10 +1,12 @@
 import type { Database } from 'sql.js';
-import { describeError } from './errors';
+import { SqliteFileError, describeError } from './errors';
 import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE } from './connectionPragmas';
+import { Confirmation, confirmWithSqlite, confirmationUnsafe } from './confirm';
+import type { EngineChoice } from './engines/select';
 import { readDatabaseImage } from './image';
 import { loadSqlJs } from './sqljs';
 import { DatabaseState, readDatabaseState } from './state';
-import type { InspectReport, IntegrityMode, TableInfo, TextEncoding } from './reportTypes';
+import { CHANGING_ON_EVERY_READ, InspectReport, IntegrityMode, TableInfo, TextEncoding } from './reportTypes';
 export type { InspectReport, IntegrityMode, SchemaObject, TableInfo } from './reportTypes';
 
 export interface InspectOptions {
@@ -13,9 +15,16 @@ export interface InspectOptions {
   maxBytes?: number;
   /** Skip the sql.js part entirely. */
   headerOnly?: boolean;
+  /**
+   * Which real SQLite may give a second opinion when our copy is in doubt
+   * (see confirm.ts); false never asks one (then a doubtful result is reported as unknown).
+   */
+  confirmWith?: EngineChoice | false;
 }
 
 const DEFAULT_MAX_DEEP_BYTES = 512 * 1024 * 1024;
+/** Fresh copies taken when the first looked damaged, before asking a real SQLite. */
+const DOUBT_RETRIES = 2;
 
 export async function inspectDatabase(path: string, options: InspectOptions = {}): Promise<InspectReport> {
   const integrityMode = options.integrity ?? 'quick';
@@ -23,21 +32,87 @@ export async function inspectDatabase(path: string, options: InspectOptions = {}
   if (options.headerOnly) {
     return reportFrom(await readDatabaseState(path, { withLocks: true }), integrityMode, { ran: false, layers: [], skipped: 'header only (as requested)' });
   }
+  let read = await readDeepOrState(path, maxBytes, integrityMode);
+  for (let i = 0; i < DOUBT_RETRIES && read.damage && read.stable; i++) read = await readDeepOrState(path, maxBytes, integrityMode);
+  if (read.damage) await settleDoubt(read, integrityMode, options.confirmWith);
+  return read.report;
+}
+
+/**
+ * Under an app that checkpoints faster than a copy can be read, no lock-free
+ * copy is ever consistent: then the header-level state (a few small reads)
+ * stands in, marked as unstable, and settleDoubt asks a real SQLite.
+ */
+async function readDeepOrState(path: string, maxBytes: number, integrityMode: IntegrityMode): Promise<DeepRead> {
+  try {
+    return await readDeep(path, maxBytes, integrityMode);
+  } catch (err) {
+    if (!(err instanceof SqliteFileError && err.code === 'changing')) throw err;
+    const state = await readDatabaseState(path, { withLocks: true });
+    const report = reportFrom(state, integrityMode, { ran: false, layers: [], skipped: 'the database changed on every read' });
+    return { report, state, stable: false, damage: { integrity: [err.detail], problem: err.message } };
+  }
+}
+
+interface DeepRead {
+  report: InspectReport;
+  state: DatabaseState;
+  stable: boolean;
+  /** What made our copy look damaged (sql.js could not open it, or the check failed), if anything. */
+  damage?: { integrity: string[]; problem: string };
+}
+
+async function readDeep(path: string, maxBytes: number, integrityMode: IntegrityMode): Promise<DeepRead> {
   const image = await readDatabaseImage(path, maxBytes);
-  if (!image.bytes) return reportFrom(image.state, integrityMode, { ran: false, layers: [], skipped: image.skipped });
+  if (!image.bytes) return { report: reportFrom(image.state, integrityMode, { ran: false, layers: [], skipped: image.skipped }), state: image.state, stable: image.stable };
   const report = reportFrom(image.state, integrityMode, { ran: true, layers: image.layers });
   const SQL = await loadSqlJs();
   let db: Database | undefined;
+  let damage: DeepRead['damage'];
   try {
     db = new SQL.Database(image.bytes);
-    fillFromEngine(db, report, integrityMode);
+    damage = fillFromEngine(db, report, integrityMode);
   } catch (err) {
-    report.problems.push(`SQLite cannot read this database: ${describeError(err)}`);
-    if (report.integrity === null && integrityMode !== 'none') report.integrity = [describeError(err)];
+    damage = { integrity: [describeError(err)], problem: `SQLite cannot read this database: ${describeError(err)}` };
   } finally {
     db?.close();
   }
-  return report;
+  return { report, state: image.state, stable: image.stable, damage };
+}
+
+/**
+ * Our copy looked damaged on every attempt. Corruption is only reported once
+ * it is confirmed: by a real SQLite's read transaction where that is safe,
+ * else by copies that stayed consistent while they were read. A copy taken
+ * while the app kept writing proves nothing, so then integrity is unknown.
+ */
+async function settleDoubt(read: DeepRead, integrityMode: IntegrityMode, engine: EngineChoice | false | undefined): Promise<void> {
+  const { report, damage } = read;
+  if (!damage) return;
+  const unsafe = engine === false ? 'not asked' : confirmationUnsafe(read.state);
+  let confirmation: Confirmation | undefined;
+  let why = unsafe;
+  if (!unsafe) {
+    try {
+      confirmation = await confirmWithSqlite(report.path, integrityMode, engine || undefined);
+      if (!confirmation) why = 'no real SQLite engine is available';
+    } catch (err) {
+      why = `SQLite could not read it either: ${describeError(err)}`;
+    }
+  }
+  if (confirmation) {
+    report.integrity = confirmation.integrity;
+    if (confirmation.tables) report.tables = confirmation.tables;
+    if (!report.deep.ran && confirmation.tables) report.deep = { ran: true, layers: [`${confirmation.engine}, read-only`] };
+    report.problems.push(`our lock-free copy ${read.stable ? 'looked damaged' : 'kept changing while it was read'}, so ${confirmation.engine} checked the file in read transactions (a shared lock, held at most ${confirmation.lockMs} ms)`);
+    if (Array.isArray(confirmation.integrity)) report.problems.push(integrityProblem(confirmation.integrity));
+  } else if (!read.stable) {
+    report.integrity = null;
+    report.problems.push(`${CHANGING_ON_EVERY_READ}; integrity unknown (${why})`);
+  } else {
+    report.integrity = integrityMode === 'none' ? null : damage.integrity;
+    report.problems.push(damage.problem);
+  }
 }
 
 function reportFrom(state: DatabaseState, integrityMode: IntegrityMode, deep: InspectReport['deep']): InspectReport {
@@ -75,7 +150,7 @@ function scalar(db: Database, sql: string): unknown {
   return db.exec(sql)[0]?.values[0]?.[0];
 }
 
-function fillFromEngine(db: Database, report: InspectReport, integrityMode: IntegrityMode): void {
+function fillFromEngine(db: Database, report: InspectReport, integrityMode: IntegrityMode): DeepRead['damage'] {
   report.pageSize = Number(scalar(db, 'PRAGMA page_size'));
   report.pageCount = Number(scalar(db, 'PRAGMA page_count'));
   report.freelistCount = Number(scalar(db, 'PRAGMA freelist_count'));
@@ -95,9 +170,14 @@ function fillFromEngine(db: Database, report: InspectReport, integrityMode: Inte
   if (integrityMode !== 'none') {
     const rows = db.exec(`PRAGMA ${integrityMode === 'full' ? 'integrity_check' : 'quick_check'}`)[0]?.values ?? [];
     const messages = rows.map((r) => String(r[0]));
-    report.integrity = messages.length === 1 && messages[0] === 'ok' ? 'ok' : messages;
-    if (report.integrity !== 'ok') report.problems.push(`integrity check failed: ${messages.slice(0, 3).join('; ')}${messages.length > 3 ? ` (+${messages.length - 3} more)` : ''}`);
+    if (messages.length === 1 && messages[0] === 'ok') report.integrity = 'ok';
+    else return { integrity: messages, problem: integrityProblem(messages) };
   }
+  return undefined;
+}
+
+function integrityProblem(messages: string[]): string {
+  return `integrity check failed: ${messages.slice(0, 3).join('; ')}${messages.length > 3 ? ` (+${messages.length - 3} more)` : ''}`;
 }
 
 function countRows(db: Database, name: string): TableInfo {

@@ -8,8 +8,16 @@ import { DatabaseState, JournalMode, readDatabaseState } from './state';
  * (its locks serialise us with live writers), never by patching bytes or
  * rewriting the file, and never reported as done until re-read and verified.
  */
-export type CheckpointMode = 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE';
-export const CHECKPOINT_MODES: readonly CheckpointMode[] = ['PASSIVE', 'FULL', 'RESTART', 'TRUNCATE'];
+/**
+ * AUTO (the default): PASSIVE, which never blocks the app, then — only when
+ * that copied every frame and no other process has the database open — a
+ * TRUNCATE that empties the -wal file. The blocking modes take the write lock
+ * and wait for readers while holding it, so the app's writers wait too: we
+ * hold it at most WRITE_LOCK_CAP_MS.
+ */
+export type CheckpointMode = 'AUTO' | 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE';
+export const CHECKPOINT_MODES: readonly CheckpointMode[] = ['AUTO', 'PASSIVE', 'FULL', 'RESTART', 'TRUNCATE'];
+export const WRITE_LOCK_CAP_MS = 1000;
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export interface OperationOptions extends PreflightOptions {
@@ -55,30 +63,35 @@ export function shellQuote(s: string): string {
 const STATEMENT: Record<Intent, (mode: CheckpointMode) => string> = {
   'enable-wal': () => 'PRAGMA journal_mode=WAL',
   'disable-wal': () => 'PRAGMA journal_mode=DELETE',
-  checkpoint: (mode) => `PRAGMA wal_checkpoint(${mode})`,
+  checkpoint: (mode) => `PRAGMA wal_checkpoint(${mode === 'AUTO' ? 'PASSIVE' : mode})`,
 };
 
 /**
  * SQLite opens the WAL lazily, at the first read: a checkpoint on a
  * connection that has read nothing reports 0 frames, so read first. A
- * TRUNCATE checkpoint reports the log as it is afterwards (empty), so a
- * PASSIVE pass first gives the figures to report.
+ * PASSIVE pass always comes first: it gives the figures to report (a
+ * TRUNCATE reports the log as it is afterwards, empty) and does the copying
+ * without blocking anyone. A blocking mode then runs with a capped busy
+ * timeout, the time the app's writers may have to wait for us.
  */
-const CHECKPOINT_STATEMENTS = (mode: CheckpointMode) => [
-  'SELECT count(*) FROM sqlite_schema',
-  ...(mode === 'TRUNCATE' ? ['PRAGMA wal_checkpoint(PASSIVE)'] : []),
-  `PRAGMA wal_checkpoint(${mode})`,
-];
+function checkpointStatements(mode: CheckpointMode, busyTimeoutMs: number): string[] {
+  const base = ['SELECT count(*) FROM sqlite_schema', 'PRAGMA wal_checkpoint(PASSIVE)'];
+  if (mode === 'PASSIVE' || mode === 'AUTO') return base;
+  return [...base, `PRAGMA busy_timeout=${Math.min(busyTimeoutMs, WRITE_LOCK_CAP_MS)}`, `PRAGMA wal_checkpoint(${mode})`];
+}
 
 /** [busy, log frames, checkpointed frames] rows → what a person wants to know. */
 function checkpointFigures(mode: CheckpointMode, results: unknown[][][]): NonNullable<OperationResult['checkpoint']> {
   const row = (i: number) => (results[i]?.[0] ?? []).map(Number) as [number, number, number];
-  const [busy, log, done] = row(results.length - 1);
-  if (mode !== 'TRUNCATE') return { mode, busy: busy !== 0, logFrames: log, checkpointedFrames: done, framesLeft: Math.max(0, log - done) };
-  const [, passiveLog, passiveDone] = row(1);
-  return busy
-    ? { mode, busy: true, logFrames: passiveLog, checkpointedFrames: passiveDone, framesLeft: Math.max(0, passiveLog - passiveDone) }
-    : { mode, busy: false, logFrames: passiveLog, checkpointedFrames: passiveLog, framesLeft: 0 };
+  const [passiveBusy, log, copied] = row(1);
+  const passive = { mode, busy: passiveBusy !== 0, logFrames: log, checkpointedFrames: copied, framesLeft: Math.max(0, log - copied) };
+  if (results.length <= 2) return passive;
+  const [busy, finalLog, finalCopied] = row(results.length - 1);
+  if (busy) return { ...passive, busy: true };
+  // TRUNCATE/RESTART report the log as it is afterwards (empty): everything was copied.
+  return mode === 'FULL'
+    ? { mode, busy: false, logFrames: finalLog, checkpointedFrames: finalCopied, framesLeft: Math.max(0, finalLog - finalCopied) }
+    : { mode, busy: false, logFrames: log, checkpointedFrames: log, framesLeft: 0 };
 }
 
 interface Plan {
@@ -107,12 +120,15 @@ export function disableWal(file: string, options: OperationOptions = {}): Promis
   });
 }
 
-export function checkpoint(file: string, mode: CheckpointMode = 'TRUNCATE', options: OperationOptions = {}): Promise<OperationResult> {
+export function checkpoint(file: string, mode: CheckpointMode = 'AUTO', options: OperationOptions = {}): Promise<OperationResult> {
   return run(file, options, {
     intent: 'checkpoint',
     checkpointMode: mode,
-    alreadyDone: (s) => (s.journalMode !== 'wal' && !s.sidecars.wal ? 'not in WAL mode: there is no -wal to checkpoint' : undefined),
-    wouldDo: `copy the committed -wal frames into the database (PRAGMA wal_checkpoint(${mode}))`,
+    // pager.c deletes an empty -wal beside a rollback-mode database and only opens a non-empty one.
+    alreadyDone: (s) => (s.journalMode !== 'wal' && !s.sidecars.wal?.bytes ? 'not in WAL mode: there is no -wal to checkpoint' : undefined),
+    wouldDo: mode === 'AUTO'
+      ? 'copy the committed -wal frames into the database without blocking the app (PRAGMA wal_checkpoint(PASSIVE)), then empty the -wal (TRUNCATE) if no other process has the database open'
+      : `copy the committed -wal frames into the database (PRAGMA wal_checkpoint(${mode}); the app's writers may wait up to ${WRITE_LOCK_CAP_MS / 1000} s)`,
   });
 }
 
@@ -146,22 +162,17 @@ async function run(file: string, options: OperationOptions, plan: Plan): Promise
 
 async function execute(engine: SqlEngine, file: string, statement: string, busyTimeoutMs: number, plan: Plan,
   base: Omit<OperationResult, 'outcome' | 'message'>): Promise<OperationResult> {
+  const statements = plan.intent === 'checkpoint' ? checkpointStatements(plan.checkpointMode, busyTimeoutMs) : [statement];
   let results: unknown[][][];
+  const started = Date.now();
   try {
-    results = await engine.run(file, plan.intent === 'checkpoint' ? CHECKPOINT_STATEMENTS(plan.checkpointMode) : [statement], busyTimeoutMs);
+    results = await runWaiting(engine, file, statements, busyTimeoutMs);
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
-    return { ...base, engine: engine.label, outcome: 'refused', ...refusalFor(err, plan.intent, busyTimeoutMs) };
+    return { ...base, engine: engine.label, outcome: 'refused', ...refusalFor(err, plan.intent, Date.now() - started, base.preflight) };
   }
+  if (plan.intent === 'checkpoint') return checkpointResult(engine, file, plan.checkpointMode, results, busyTimeoutMs, base);
   const after = await readDatabaseState(file);
-  if (plan.intent === 'checkpoint') {
-    const cp = checkpointFigures(plan.checkpointMode, results);
-    const { busy, logFrames, checkpointedFrames, framesLeft } = cp;
-    const message = busy
-      ? `Checkpoint (${plan.checkpointMode}) could not finish because other connections are reading or writing: ${checkpointedFrames} of ${logFrames} frame(s) copied, ${framesLeft} left.`
-      : `Checkpoint (${plan.checkpointMode}) done: ${checkpointedFrames} of ${logFrames} frame(s) copied into the database, ${framesLeft} left.`;
-    return { ...base, engine: engine.label, outcome: 'done', message, checkpoint: cp, after: snapshot(after) };
-  }
   const wanted: JournalMode = plan.intent === 'enable-wal' ? 'wal' : 'delete';
   const reported = String(results[0]?.[0]?.[0] ?? '').toLowerCase();
   if (reported !== wanted) {
@@ -184,7 +195,47 @@ async function execute(engine: SqlEngine, file: string, statement: string, busyT
   };
 }
 
-function refusalFor(err: EngineError, intent: Intent, busyTimeoutMs: number): { message: string; next: string } {
+/**
+ * SQLite answers "busy" at once, without calling its busy handler, where
+ * waiting could deadlock (we hold SHARED and another connection holds
+ * RESERVED, waiting for us to go). The caller asked us to wait up to
+ * busyTimeoutMs, so we retry from scratch — a new connection holds nothing —
+ * until that budget is spent.
+ */
+async function runWaiting(engine: SqlEngine, file: string, statements: readonly string[], busyTimeoutMs: number): Promise<unknown[][][]> {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await engine.run(file, statements, Math.max(0, deadline - Date.now()));
+    } catch (err) {
+      if (!(err instanceof EngineError) || !err.busy || Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(250, 10 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
+    }
+  }
+}
+
+async function checkpointResult(engine: SqlEngine, file: string, mode: CheckpointMode, results: unknown[][][], busyTimeoutMs: number,
+  base: Omit<OperationResult, 'outcome' | 'message'>): Promise<OperationResult> {
+  let cp = checkpointFigures(mode, results);
+  const others = base.preflight.openBy ?? [];
+  let truncated = false;
+  if (mode === 'AUTO' && !cp.busy && cp.framesLeft === 0 && base.preflight.openBy && others.length === 0) {
+    // Nobody else has it open: emptying the -wal cannot make anyone wait.
+    const more = await runWaiting(engine, file, checkpointStatements('TRUNCATE', busyTimeoutMs), busyTimeoutMs).catch(() => undefined);
+    truncated = !!more && checkpointFigures('TRUNCATE', more).busy === false;
+  }
+  const after = await readDatabaseState(file);
+  if (cp.logFrames < 0) cp = { ...cp, logFrames: 0, checkpointedFrames: 0, framesLeft: 0 };
+  const { busy, logFrames, checkpointedFrames, framesLeft } = cp;
+  const holders = others.length ? ` (open in pid ${others.join(', ')})` : '';
+  const label = mode === 'AUTO' ? `PASSIVE${truncated ? ' + TRUNCATE' : ''}` : mode;
+  const message = framesLeft > 0 || busy
+    ? `Checkpoint (${label}) could not finish: ${checkpointedFrames} of ${logFrames} frame(s) copied, ${framesLeft} left, because another connection${holders} is reading an older snapshot or writing. Nothing is lost; the rest is copied once it finishes.`
+    : `Checkpoint (${label}) done: ${checkpointedFrames} of ${logFrames} frame(s) copied into the database${truncated ? ', -wal emptied' : ''}.`;
+  return { ...base, engine: engine.label, outcome: 'done', message, checkpoint: cp, after: snapshot(after) };
+}
+
+function refusalFor(err: EngineError, intent: Intent, waitedMs: number, pre: Preflight): { message: string; next: string } {
   if (err.busy && intent === 'disable-wal') {
     return {
       message: 'Refused: other connections have the database open. Leaving WAL needs every other connection closed (WAL connections keep the database open in shared mode).',
@@ -192,8 +243,9 @@ function refusalFor(err: EngineError, intent: Intent, busyTimeoutMs: number): { 
     };
   }
   if (err.busy) {
+    const holders = pre.state.locks?.pids.length ? ` (pid ${pre.state.locks.pids.join(', ')} held a ${pre.state.locks.level} lock before we started)` : pre.openBy?.length ? ` (open in pid ${pre.openBy.join(', ')})` : '';
     return {
-      message: `Refused: another process kept the database locked for more than ${busyTimeoutMs / 1000} s; nothing was changed.`,
+      message: `Refused: another process${holders} kept the database locked for the ${(waitedMs / 1000).toFixed(1)} s we waited; nothing was changed.`,
       next: 'Try again when the app is idle, or raise the busy timeout.',
     };
   }

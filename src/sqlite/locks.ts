@@ -2,47 +2,95 @@ import { promises as fsp } from 'node:fs';
 import type { LockLevel, FileLocks } from './reportTypes';
 export type { LockLevel, FileLocks };
 
-
+/**
+ * SQLite's locks are POSIX byte-range locks at fixed offsets; on Linux the
+ * kernel lists every one in /proc/locks, so we can see them without taking
+ * any (reading changes nothing).
+ *
+ * Database file (os.h): PENDING at 2^30, RESERVED at 2^30+1, SHARED from
+ * 2^30+2 for 510 bytes. -shm file (os_unix.c): WRITE 120, CHECKPOINT 121,
+ * RECOVER 122, READ0..READ4 123..127, and DMS at 128, which every open
+ * connection holds shared for as long as it has the database open.
+ */
 const PENDING_BYTE = 0x40000000;
 const RESERVED_BYTE = PENDING_BYTE + 1;
 const SHARED_FIRST = PENDING_BYTE + 2;
 const SHARED_SIZE = 510;
+export const SHM_DMS_BYTE = 128;
 
+export interface LockEntry {
+  pid: number;
+  write: boolean;
+  start: number;
+  /** Inclusive; Number.MAX_SAFE_INTEGER for EOF. */
+  end: number;
+}
 
-export async function readSqliteLocks(dev: number, ino: number, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
+/** Every lock the kernel lists on one file (by device and inode); undefined where /proc/locks cannot be read. */
+export async function readLockEntries(dev: number, ino: number, procLocks = '/proc/locks'): Promise<LockEntry[] | undefined> {
   if (process.platform !== 'linux') return undefined;
-  let text: string;
   try {
-    text = await fsp.readFile(procLocks, 'utf8');
+    return parseLockEntries(await fsp.readFile(procLocks, 'utf8'), dev, ino);
   } catch {
     return undefined;
   }
-  return parseProcLocks(text, dev, ino);
 }
 
-export function parseProcLocks(text: string, dev: number, ino: number): FileLocks {
+export function parseLockEntries(text: string, dev: number, ino: number): LockEntry[] {
   const major = Math.floor(dev / 256) & 0xfff;
   const minor = (dev & 0xff) | ((Math.floor(dev / 4096)) & ~0xff);
-  let reserved = false, pending = false, sharedCount = 0, exclusiveShared = false;
-  const pids = new Set<number>();
+  const out: LockEntry[] = [];
   for (const line of text.split('\n')) {
     // "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 1073741825 1073741825"
     const m = /^\d+:\s+(?:->\s+)?(POSIX|OFDLCK|FLOCK)\s+\S+\s+(READ|WRITE)\s+(-?\d+)\s+([0-9a-f]+):([0-9a-f]+):(\d+)\s+(\d+)\s+(\d+|EOF)/.exec(line);
     if (!m) continue;
     if (Number(m[6]) !== ino || parseInt(m[4]!, 16) !== major || parseInt(m[5]!, 16) !== minor) continue;
-    const start = Number(m[7]);
-    const end = m[8] === 'EOF' ? Number.MAX_SAFE_INTEGER : Number(m[8]);
-    const write = m[2] === 'WRITE';
-    const covers = (a: number, b: number) => start <= b && end >= a;
+    out.push({ pid: Number(m[3]), write: m[2] === 'WRITE', start: Number(m[7]), end: m[8] === 'EOF' ? Number.MAX_SAFE_INTEGER : Number(m[8]) });
+  }
+  return out;
+}
+
+const covers = (e: LockEntry, a: number, b: number) => e.start <= b && e.end >= a;
+
+export async function readSqliteLocks(dev: number, ino: number, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
+  const entries = await readLockEntries(dev, ino, procLocks);
+  return entries && sqliteLockLevel(entries);
+}
+
+export function parseProcLocks(text: string, dev: number, ino: number): FileLocks {
+  return sqliteLockLevel(parseLockEntries(text, dev, ino));
+}
+
+function sqliteLockLevel(entries: LockEntry[]): FileLocks {
+  let reserved = false, pending = false, sharedCount = 0, exclusiveShared = false;
+  const pids = new Set<number>();
+  for (const e of entries) {
     let sqliteLock = false;
-    if (covers(PENDING_BYTE, PENDING_BYTE)) { pending = true; sqliteLock = true; }
-    if (covers(RESERVED_BYTE, RESERVED_BYTE)) { reserved = true; sqliteLock = true; }
-    if (covers(SHARED_FIRST, SHARED_FIRST + SHARED_SIZE - 1)) {
+    if (covers(e, PENDING_BYTE, PENDING_BYTE)) { pending = true; sqliteLock = true; }
+    if (covers(e, RESERVED_BYTE, RESERVED_BYTE)) { reserved = true; sqliteLock = true; }
+    if (covers(e, SHARED_FIRST, SHARED_FIRST + SHARED_SIZE - 1)) {
       sqliteLock = true;
-      if (write) exclusiveShared = true; else sharedCount++;
+      if (e.write) exclusiveShared = true; else sharedCount++;
     }
-    if (sqliteLock && Number(m[3]) > 0) pids.add(Number(m[3]));
+    if (sqliteLock && e.pid > 0) pids.add(e.pid);
   }
   const level: LockLevel = exclusiveShared ? 'exclusive' : pending ? 'pending' : reserved ? 'reserved' : sharedCount > 0 ? 'shared' : 'none';
   return { level, pids: [...pids] };
+}
+
+/**
+ * Whether some process has the database open through this -shm right now
+ * (it holds the DMS byte). A wal-index nobody holds is left over from a
+ * crash: the next connection rebuilds it from the WAL, so it must not be
+ * trusted. Undefined where locks cannot be seen (not Linux).
+ */
+export async function shmIsLive(shmPath: string): Promise<boolean | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const st = await fsp.stat(shmPath);
+    const entries = await readLockEntries(st.dev, st.ino);
+    return entries && entries.some((e) => covers(e, SHM_DMS_BYTE, SHM_DMS_BYTE));
+  } catch {
+    return undefined;
+  }
 }

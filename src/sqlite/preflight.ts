@@ -32,7 +32,7 @@ export interface PreflightOptions {
 
 export async function preflight(file: string, intent: Intent, options: PreflightOptions = {}): Promise<Preflight> {
   const state = await readDatabaseState(file, { withLocks: true });
-  const realPath = await fsp.realpath(file);
+  const realPath = state.realPath ?? path.resolve(file);
   const dir = path.dirname(realPath);
   const [fileWritable, dirWritable] = await Promise.all([writable(realPath, constants.W_OK), writable(dir, constants.W_OK | constants.X_OK)]);
   const mounts = options.mounts ?? (await readMounts());
@@ -43,6 +43,8 @@ export async function preflight(file: string, intent: Intent, options: Preflight
   const blockers: string[] = [];
   const warnings: string[] = [];
   const notes: string[] = [];
+  for (const p of state.nonFileSidecars ?? []) blockers.push(`${p} is not a regular file (a pipe, socket or device); SQLite would hang or fail opening it, so remove it first`);
+  if (state.header.writeVersion > 2) blockers.push(`the file uses write format version ${state.header.writeVersion}, newer than SQLite knows: SQLite opens it read-only`);
   if (!fileWritable) blockers.push(`the database file is read-only (${realPath}); make it writable first if you really mean to change it`);
   if (!dirWritable) blockers.push(`its folder is not writable (${dir}); SQLite must create ${intent === 'disable-wal' ? 'a -journal' : '-wal and -shm'} files beside the database`);
   if (mount?.readOnly) blockers.push(`the filesystem at ${mount.mountPoint} is mounted read-only`);

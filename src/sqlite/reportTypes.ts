@@ -96,6 +96,9 @@ export interface Sidecars { wal?: SidecarFile; shm?: SidecarFile; journal?: Side
 
 export type IntegrityMode = 'quick' | 'full' | 'none';
 
+/** Begins the problem reported when integrity is unknown because no consistent copy could be had. */
+export const CHANGING_ON_EVERY_READ = 'the database changed on every read, so no consistent copy could be checked';
+
 export interface TableInfo { name: string; rows: number | null; error?: string }
 
 export interface SchemaObject { name: string; table: string }

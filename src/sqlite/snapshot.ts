@@ -1,4 +1,6 @@
 import { promises as fsp } from 'node:fs';
+import { SqliteFileError } from './errors';
+import { realPathOf, withFile } from './fileio';
 import { readSqliteLocks } from './locks';
 
 /**
@@ -30,18 +32,8 @@ async function fingerprint(dbPath: string): Promise<string> {
 }
 
 async function headerBytes(file: string, position: number, length: number): Promise<string> {
-  try {
-    const f = await fsp.open(file, 'r');
-    try {
-      const b = Buffer.alloc(length);
-      await f.read(b, 0, length, position);
-      return b.toString('hex');
-    } finally {
-      await f.close();
-    }
-  } catch {
-    return '?';
-  }
+  // Through ReadOnlyFile: a FIFO named like a sidecar must not block us.
+  return withFile(file, async (f) => (await f.read(position, length)).toString('hex')).catch(() => '?');
 }
 
 export interface Consistent<T> {
@@ -51,7 +43,12 @@ export interface Consistent<T> {
   attempts: number;
 }
 
-export async function readConsistently<T>(dbPath: string, read: () => Promise<T>, maxAttempts = 8): Promise<Consistent<T>> {
+/**
+ * `dbPath` may be a symbolic link: SQLite resolves it and keeps its sidecars
+ * beside the target, so the fingerprint watches the target's.
+ */
+export async function readConsistently<T>(linkOrPath: string, read: () => Promise<T>, maxAttempts = 8): Promise<Consistent<T>> {
+  const dbPath = await realPathOf(linkOrPath);
   let value!: T;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const before = await fingerprint(dbPath);
@@ -59,14 +56,21 @@ export async function readConsistently<T>(dbPath: string, read: () => Promise<T>
       value = await read();
     } catch (err) {
       // A sidecar that vanished mid-read (a checkpoint, a commit) is a change, not an error.
-      if (attempt === maxAttempts || (await fingerprint(dbPath)) === before) throw err;
+      const changed = (err instanceof SqliteFileError && err.code === 'changing') || (await fingerprint(dbPath)) !== before;
+      if (!changed) throw err;
+      if (attempt === maxAttempts) throw new SqliteFileError('changing', linkOrPath, `${CHANGING_WHILE_READ.replace(/;.*/, '')}; try again when the app is quieter`);
+      await backOff(attempt);
       continue;
     }
     if ((await fingerprint(dbPath)) === before) return { value, stable: true, attempts: attempt };
-    // Back off (5, 10, 20 … 200 ms) so a busy writer's gap between commits comes round.
-    await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** (attempt - 1))));
+    await backOff(attempt);
   }
   return { value, stable: false, attempts: maxAttempts };
+}
+
+/** 5, 10, 20 … 200 ms, so a busy writer's gap between commits comes round. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** (attempt - 1))));
 }
 
 export const CHANGING_WHILE_READ = 'the database was being written on every read attempt; these figures may mix states before and after a commit';

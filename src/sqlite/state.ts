@@ -1,9 +1,10 @@
-import { ReadOnlyFile, statIfExists, withFile, withFileIfExists } from './fileio';
+import { resolve } from 'node:path';
+import { ReadOnlyFile, realPathOf, statIfExists, withFile, withFileIfExists } from './fileio';
 import { DatabaseHeader, HEADER_SIZE, pageCountFromFile, parseHeader } from './header';
 import { JournalState, classifyJournal, readRollbackPages } from './journal';
-import { FileLocks, readSqliteLocks } from './locks';
+import { FileLocks, readSqliteLocks, shmIsLive } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
-import { TRUST_INDEX_ABOVE_BYTES, WalIndex, WalSummary, indexWal, summarizeWal } from './wal';
+import { TRUST_INDEX_ABOVE_BYTES, WalIndex, WalSummary, indexWal, readWalPage, summarizeWal } from './wal';
 import { SHM_HEADER_BYTES, ShmIndex, parseShm, shmBytesFor } from './walIndex';
 import type { FilePragmas, JournalMode, SidecarFile, Sidecars } from './reportTypes';
 export type { JournalMode, SidecarFile, Sidecars };
@@ -12,6 +13,8 @@ export type { JournalMode, SidecarFile, Sidecars };
 
 export interface DatabaseState extends FilePragmas {
   path: string;
+  /** The file a symbolic link at `path` leads to (its sidecars are the ones SQLite uses); absent when `path` is no link. */
+  realPath?: string;
   fileBytes: number;
   mtimeMs: number;
   /** Header as stored in the main file. */
@@ -19,6 +22,8 @@ export interface DatabaseState extends FilePragmas {
   /** Header a connection sees: page 1 from the WAL or from a hot journal's rollback when those override the file. */
   header: DatabaseHeader;
   sidecars: Sidecars;
+  /** Sidecar names taken by a pipe, socket or device: SQLite would block or fail on them. */
+  nonFileSidecars?: string[];
   wal?: WalSummary;
   journal?: JournalState;
   hotJournal: boolean;
@@ -56,8 +61,9 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
   return withFile(path, async (db) => {
     const first = await db.read(0, HEADER_SIZE);
     const fileHeader = parseHeader(first, path, db.size);
-    const problems: string[] = [];
-    const sidecars = await findSidecars(path);
+    const realPath = await realPathOf(path);
+    const { sidecars, special } = await findSidecars(realPath);
+    const problems: string[] = special.map((p) => `${p} is not a regular file (a pipe, socket or device): SQLite would block or fail on it; remove it`);
     const locks = options.withLocks || sidecars.journal ? await readSqliteLocks(db.dev, db.ino) : undefined;
 
     let header = fileHeader;
@@ -75,6 +81,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
         pageCount = rollback.truncateToPages;
       }
     }
+    if (header.writeVersion > 2) problems.push(`read-only for this SQLite version: the header's write format version is ${header.writeVersion} (SQLite knows 1 and 2), so SQLite opens it read-only`);
     const hotJournal = journal?.status === 'hot';
     if (hotJournal) problems.push(`${journal!.explanation}.`);
 
@@ -91,10 +98,11 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
         pageCount = walIndex.dbPagesAfterCommit!;
         const page1Offset = walIndex.latestPageOffset.get(1);
         if (page1Offset !== undefined) {
-          header = await withFile(sidecars.wal!.path, async (w) => parseHeader(await w.read(page1Offset, HEADER_SIZE), path, db.size));
+          header = await withFile(sidecars.wal!.path, async (w) => parseHeader(await readWalPage(w, walIndex, 1, page1Offset), path, db.size));
         }
       }
-      if (walIndex.uncommittedFrames > 0) {
+      // A transaction being written right now (a connection holds the wal-index) is no problem.
+      if (walIndex.uncommittedFrames > 0 && !(sidecars.shm && (await shmIsLive(sidecars.shm.path)))) {
         problems.push(`-wal ends with ${walIndex.uncommittedFrames} frame(s) of a transaction that never committed; SQLite ignores them`);
       }
     }
@@ -108,6 +116,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
 
     const state: DatabaseState = {
       path,
+      ...(realPath !== resolve(path) && { realPath }),
       fileBytes: db.size,
       mtimeMs: db.mtimeMs,
       fileHeader,
@@ -122,6 +131,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
       autoVacuum: header.autoVacuum,
       schemaVersion: header.schemaCookie,
       sidecars,
+      ...(special.length && { nonFileSidecars: special }),
       wal: walIndex && summarizeWal(walIndex),
       journal,
       hotJournal,
@@ -132,14 +142,17 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
   });
 }
 
-async function findSidecars(path: string): Promise<Sidecars> {
-  const out: Sidecars = {};
+/** Sidecars beside the (resolved) database; `special` lists sidecar names taken by something that is not a file. */
+async function findSidecars(path: string): Promise<{ sidecars: Sidecars; special: string[] }> {
+  const sidecars: Sidecars = {};
+  const special: string[] = [];
   await Promise.all((['wal', 'shm', 'journal'] as const).map(async (kind) => {
     const p = `${path}-${kind}`;
     const st = await statIfExists(p);
-    if (st?.isFile) out[kind] = { path: p, bytes: st.size, mtimeMs: st.mtimeMs };
+    if (st?.isFile) sidecars[kind] = { path: p, bytes: st.size, mtimeMs: st.mtimeMs };
+    else if (st) special.push(p);
   }));
-  return out;
+  return { sidecars, special: special.sort() };
 }
 
 async function readJournal(journalPath: string, dbBytes: number, pageSize: number, locks: FileLocks | undefined): Promise<{ journal: JournalState; rollback?: DatabaseLayers['rollback'] } | undefined> {
@@ -163,7 +176,9 @@ async function readShm(shmPath: string, withFrames: boolean): Promise<ShmIndex |
   try {
     return await withFile(shmPath, async (f) => {
       const head = parseShm(await f.read(0, SHM_HEADER_BYTES));
-      if (!head || !withFrames) return head;
+      // Only a live index (a connection holds it open) may stand in for the WAL: a
+      // leftover one from a crash can be self-consistent yet older than the log.
+      if (!head || !withFrames || !(await shmIsLive(shmPath))) return head;
       return parseShm(await f.read(0, shmBytesFor(head.mxFrame)));
     });
   } catch {

@@ -1,3 +1,4 @@
+import { SqliteFileError } from './errors';
 import { ReadOnlyFile } from './fileio';
 import type { ShmIndex } from './walIndex';
 import type { WalHeader, WalSummary } from './reportTypes';
@@ -198,6 +199,21 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
     fromIndex: true,
     latestPageOffset: latest,
   };
+}
+
+/**
+ * Reads the page of a committed frame found by indexWal, checking the frame
+ * header again: once a checkpoint has copied everything, the next writer
+ * restarts the log from its first frame, so an offset indexed a moment ago
+ * may now hold another page of a newer generation.
+ */
+export async function readWalPage(wal: ReadOnlyFile, index: WalIndex, pgno: number, offset: number): Promise<Buffer> {
+  const h = index.header!;
+  const frame = await wal.read(offset - WAL_FRAME_HEADER_SIZE, WAL_FRAME_HEADER_SIZE + h.pageSize);
+  if (frame.length !== WAL_FRAME_HEADER_SIZE + h.pageSize || frame.readUInt32BE(0) !== pgno || frame.readUInt32BE(8) !== h.salt1 || frame.readUInt32BE(12) !== h.salt2) {
+    throw new SqliteFileError('changing', wal.path, 'the -wal was restarted while it was being read');
+  }
+  return frame.subarray(WAL_FRAME_HEADER_SIZE);
 }
 
 /** The summary without the page map (what reports and JSON carry). */

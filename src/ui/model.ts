@@ -89,6 +89,8 @@ export class DatabaseModel {
       this.entries.set(p, { path: p, folder: root.folder, relPath, state });
     } catch (err) {
       const code = err instanceof SqliteFileError ? err.code : 'unreadable';
+      // Rewritten on every read attempt (a busy app): keep what we knew; the next file event reads it again.
+      if (code === 'changing') return;
       if (SHOWN_PROBLEMS.has(code)) this.entries.set(p, { path: p, folder: root.folder, relPath, error: describeError(err, relPath), errorCode: code });
       else if (!this.entries.delete(p)) return;
     }

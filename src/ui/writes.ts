@@ -15,7 +15,7 @@ export type WriteKind = 'enableWal' | 'disableWal' | 'checkpoint';
 const RUN: Record<WriteKind, (file: string, o: OperationOptions) => Promise<OperationResult>> = {
   enableWal: (f, o) => enableWal(f, o),
   disableWal: (f, o) => disableWal(f, o),
-  checkpoint: (f, o) => checkpoint(f, 'TRUNCATE', o),
+  checkpoint: (f, o) => checkpoint(f, 'AUTO', o),
 };
 
 const VERB: Record<WriteKind, string> = { enableWal: 'Enable WAL', disableWal: 'Disable WAL', checkpoint: 'Checkpoint' };

@@ -108,7 +108,8 @@ async function classify(abs: string, rel: string, allFiles: boolean): Promise<Sc
       // Node decodes directory entries as UTF-8; a name that is not valid UTF-8 cannot be reopened by that decoded name.
       return { kind: 'problem', relPath: rel, path: abs, code: 'unreadable', error: `${rel}: the file name is not valid UTF-8, so it cannot be opened; rename it to inspect it` };
     }
-    const message = err instanceof SqliteFileError ? `${rel}: ${err.detail}` : describeError(err, rel);
+    // Name the sidecar when it is the one that failed (an unreadable -wal is not an unreadable database).
+    const message = err instanceof SqliteFileError ? `${rel}: ${err.file === abs ? '' : `${path.basename(err.file)}: `}${err.detail}` : describeError(err, rel);
     return { kind: 'problem', relPath: rel, path: abs, code, error: message };
   }
 }

@@ -20,8 +20,15 @@ export interface SqlEngine {
   readonly id: EngineId;
   /** e.g. "sqlite3 shell 3.40.1" */
   readonly label: string;
-  run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]>;
+  run(file: string, statements: readonly string[], busyTimeoutMs: number, access?: EngineAccess): Promise<StatementRows[]>;
 }
+
+/**
+ * 'rw' (the default) never creates a database that is not there; 'ro' opens
+ * read-only, for a consistent read under SQLite's own locks (it cannot roll
+ * back a hot journal or checkpoint on close).
+ */
+export type EngineAccess = 'rw' | 'ro';
 
 export class EngineError extends Error {
   constructor(message: string, readonly busy: boolean) {
@@ -43,27 +50,51 @@ export interface ChildRun {
   stdin?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** Aborting kills the child (SIGKILL) and rejects with an AbortError: a newer request superseded it. */
+  signal?: AbortSignal;
 }
 
-/** Runs a child to completion; kills it (SIGKILL) past the timeout. */
-export function runChild(run: ChildRun): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export interface ChildResult { code: number | null; stdout: string; stderr: string }
+
+/**
+ * Runs a child to completion; kills it (SIGKILL) past the timeout or when
+ * aborted. Output is collected as bytes and decoded once at the end: a
+ * multi-byte UTF-8 character split across two chunks must not become U+FFFD.
+ */
+export function runChild(run: ChildRun): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
+    if (run.signal?.aborted) return reject(abortError());
     const child = spawn(run.command, run.args, { env: run.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, run.timeoutMs + GRACE_MS);
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let stop: 'timeout' | 'abort' | undefined;
+    const kill = (why: 'timeout' | 'abort') => { stop ??= why; child.kill('SIGKILL'); };
+    const timer = setTimeout(() => kill('timeout'), run.timeoutMs + GRACE_MS);
+    const onAbort = () => kill('abort');
+    run.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => { clearTimeout(timer); run.signal?.removeEventListener('abort', onAbort); };
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    child.on('error', (err) => { done(); reject(err); });
     child.on('close', (code) => {
-      clearTimeout(timer);
-      if (timedOut) reject(new EngineError(`SQLite did not answer within ${Math.round((run.timeoutMs + GRACE_MS) / 1000)} s and was stopped`, true));
-      else resolve({ code, stdout, stderr });
+      done();
+      if (stop === 'abort') reject(abortError());
+      else if (stop === 'timeout') reject(new EngineError(`SQLite did not answer within ${Math.round((run.timeoutMs + GRACE_MS) / 1000)} s and was stopped`, true));
+      else resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
     });
     child.stdin.on('error', () => { /* the child may exit before reading stdin; its exit code tells */ });
     child.stdin.end(run.stdin ?? '');
   });
+}
+
+function abortError(): Error {
+  const err = new Error('superseded by a newer request');
+  err.name = 'AbortError';
+  return err;
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
 }
 
 /**
@@ -112,8 +143,8 @@ class ScriptEngine implements SqlEngine {
     this.id = route.id;
   }
 
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]> {
-    const job = JSON.stringify({ file, statements, busyTimeoutMs });
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw'): Promise<StatementRows[]> {
+    const job = JSON.stringify({ file, statements, busyTimeoutMs, access });
     const r = await runChild({ command: this.route.command, args: [...this.route.prefix, job], env: this.route.env, timeoutMs: busyTimeoutMs });
     return parseEnvelope(r.stdout, r.stderr, this.label);
   }

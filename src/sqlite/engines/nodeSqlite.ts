@@ -15,7 +15,7 @@ if (process.argv[1] === "--probe") { const d = new sqlite.DatabaseSync(":memory:
 const job = JSON.parse(process.argv[1]);
 let db;
 try {
-  db = new sqlite.DatabaseSync(job.file);
+  db = new sqlite.DatabaseSync(job.file, { readOnly: job.access === "ro" });
   db.exec("PRAGMA busy_timeout=" + Number(job.busyTimeoutMs));
   const results = job.statements.map((s) => db.prepare(s).all().map((r) => Object.values(r)));
   db.close();

@@ -1,10 +1,10 @@
-import { EngineError, EngineId, SqlEngine, StatementRows, isBusyMessage, runChild } from './engine';
+import { EngineAccess, EngineError, EngineId, SqlEngine, StatementRows, isBusyMessage, runChild } from './engine';
 
 /**
  * The `sqlite3` command-line shell when it is on PATH (3.33+ for -json).
  * Statements go in on stdin after `.timeout`; `-bail` stops at the first
  * error, which the shell prints on stderr. The file is passed as a `mode=rw`
- * URI so a missing database is never created.
+ * (or `mode=ro`) URI so a missing database is never created.
  */
 export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine | undefined> {
   try {
@@ -18,17 +18,17 @@ export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine |
   }
 }
 
-function fileUri(file: string): string {
-  return `file:${encodeURI(file).replace(/[?#]/g, encodeURIComponent)}?mode=rw`;
+function fileUri(file: string, access: EngineAccess): string {
+  return `file:${encodeURI(file).replace(/[?#]/g, encodeURIComponent)}?mode=${access}`;
 }
 
 class SqliteShellEngine implements SqlEngine {
   readonly id: EngineId = 'sqlite3-shell';
   constructor(private readonly command: string, readonly label: string) {}
 
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<StatementRows[]> {
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw'): Promise<StatementRows[]> {
     const script = [`.timeout ${Math.round(busyTimeoutMs)}`, ...statements.map((s) => `${s};`)].join('\n') + '\n';
-    const r = await runChild({ command: this.command, args: ['-batch', '-bail', '-json', fileUri(file)], stdin: script, timeoutMs: busyTimeoutMs });
+    const r = await runChild({ command: this.command, args: ['-batch', '-bail', '-json', fileUri(file, access)], stdin: script, timeoutMs: busyTimeoutMs });
     if (r.code !== 0 || r.stderr.trim()) {
       const msg = r.stderr.trim().replace(/^(Parse |Runtime )?error( near line \d+)?:\s*/i, '') || `exit code ${r.code}`;
       throw new EngineError(msg, isBusyMessage(msg));
