@@ -1,4 +1,5 @@
 // Builds every bundle; exits non-zero on any error so CI and `prepare` fail loudly.
+// `--watch` (npm run watch) rebuilds every bundle on change and keeps running.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,6 +7,7 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
   // sqljs.ts resolves the wasm from node_modules only when running unbundled.
   logOverride: { 'require-resolve-not-external': 'silent' } };
@@ -21,13 +23,25 @@ if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' });
 }
 
-try {
-  mkdirSync('dist', { recursive: true });
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+function copyAssets() {
   // sql.js loads its wasm at run time from beside the bundle.
   copyFileSync(join(dirname(require.resolve('sql.js/dist/sql-wasm.wasm')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
   // The panel's stylesheet sits in the build output: the webview may load nothing else.
   copyFileSync('webview/panel.css', 'dist/panel.css');
+}
+
+try {
+  mkdirSync('dist', { recursive: true });
+  if (watch) {
+    // Each rebuild says when it is done (the launch config's preLaunchTask waits for the first).
+    const report = { name: 'report', setup: (b) => b.onEnd((r) => { copyAssets(); console.log(`[watch] ${b.initialOptions.outfile}: ${r.errors.length ? `${r.errors.length} error(s)` : 'built'}`); }) };
+    const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, logLevel: 'info', plugins: [report] })));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log('[watch] watching src/ and webview/ (webview/panel.css is copied on each rebuild)');
+  } else {
+    await Promise.all(builds.map((b) => esbuild.build(b)));
+    copyAssets();
+  }
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

@@ -7,15 +7,31 @@ cd "$(dirname "$0")/.."
 E2E=.cache/e2e
 CODE_SERVER_VERSION=4.139.1
 
+# What the tests need from the system. Anything already installed is used as
+# it is (CHROMIUM_PATH, or chromium/chrome on PATH); apt-get runs only for root
+# on Debian/Ubuntu. Anyone else gets one line saying what to install.
+have_browser() {
+  [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ] && return 0
+  for b in chromium chromium-browser google-chrome google-chrome-stable chrome; do command -v "$b" >/dev/null 2>&1 && return 0; done
+  return 1
+}
+have_krb5_headers() {
+  [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ] || dpkg -s libkrb5-dev >/dev/null 2>&1
+}
 need_apt=()
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+have_browser || need_apt+=(chromium)
+have_krb5_headers || need_apt+=(libkrb5-dev)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "Installing Debian packages: ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian packages: ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "e2e-setup: please install ${need_apt[*]} (Debian/Ubuntu: sudo apt-get install ${need_apt[*]}; Chromium elsewhere: set CHROMIUM_PATH), then run npm test again." >&2
+    exit 1
+  fi
 fi
 
 # Separate prefixes, each with its own package.json, so neither install prunes the other.

@@ -7,41 +7,50 @@ import { createStatusBar } from './ui/statusBar';
 import { DatabaseTree } from './ui/tree';
 import { watchDatabases } from './ui/watcher';
 import { createAdvisor } from './ui/advisor';
+import { DetailService } from './ui/detailService';
+import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
 import { writesDisabledReason } from './ui/writes';
 
 /** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
 export function activate(context: vscode.ExtensionContext): void {
-  const model = new DatabaseModel();
+  const log = vscode.window.createOutputChannel('SQLite Doctor', { log: true });
+  const model = new DatabaseModel(log);
   const tree = new DatabaseTree(model);
+  const distDir = vscode.Uri.joinPath(context.extensionUri, 'dist');
+  const advise = createAdvisor(model, distDir.fsPath, () => readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).exclude, log);
+  const details = new DetailService(detailSource(distDir.fsPath, advise, log));
   const host: PanelHost = {
     model,
-    advise: createAdvisor(model, () => readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).exclude),
-    distUri: vscode.Uri.joinPath(context.extensionUri, 'dist'),
-    writesDisabledReason,
-    runAction: commands.panelAction(model),
+    details,
+    distUri: distDir,
+    writesDisabledReason: () => writesDisabledReason(log),
+    runAction: commands.panelAction(model, details, log),
     scan: () => commands.scanWorkspace(model, true),
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
   context.subscriptions.push(
+    log,
     vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
     model.onDidChange(() => tree.refresh()),
     createStatusBar(model),
     bindContextKeys(model),
-    watchDatabases(model),
+    watchDatabases(model, log),
+    { dispose: () => details.cancelAll() },
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => StatusPanel.revive(panel, host, state),
+      deserializeWebviewPanel: async (panel) => StatusPanel.revive(panel, host),
     }),
     register('sqliteDoctor.scan', () => commands.scanWorkspace(model, true)),
     register('sqliteDoctor.showPanel', () => StatusPanel.show(host)),
     register('sqliteDoctor.showStatus', (...args) => commands.showStatus(host, args)),
-    register('sqliteDoctor.enableWal', (...args) => commands.write('enableWal', model, args)),
-    register('sqliteDoctor.disableWal', (...args) => commands.write('disableWal', model, args)),
-    register('sqliteDoctor.checkpoint', (...args) => commands.write('checkpoint', model, args)),
-    register('sqliteDoctor.refresh', (...args) => commands.refresh(model, args)),
+    register('sqliteDoctor.enableWal', (...args) => commands.write('enableWal', model, log, args)),
+    register('sqliteDoctor.disableWal', (...args) => commands.write('disableWal', model, log, args)),
+    register('sqliteDoctor.checkpoint', (...args) => commands.write('checkpoint', model, log, args)),
+    register('sqliteDoctor.refresh', (...args) => commands.refresh(model, details, args)),
     register('sqliteDoctor.reveal', (...args) => commands.reveal(model, args)),
     register('sqliteDoctor.copyConnectionSettings', (...args) => commands.copyConnectionSettings(model, args)),
+    register('sqliteDoctor.showLog', () => log.show()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void commands.scanWorkspace(model, false)),
   );
   // A quiet first scan so the tree, status bar and explorer menus are ready.

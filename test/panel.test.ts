@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectionSnippets } from '../src/advice/snippets';
 import type { DatabaseRow } from '../src/shared/protocol';
 import { inspectDatabase } from '../src/sqlite/inspect';
 import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
+import { NO_CHROMIUM } from './helpers/browser';
 import { Harness, openPanel } from './helpers/panelHarness';
 import { startPython, tempDir } from './helpers/fixtures';
 
 /** The built webview in headless Chromium: what a person sees and what it sends to the host. */
-const skip = existsSync('/usr/bin/chromium') ? false : 'Debian chromium is not installed (npm test installs it)';
+const skip = NO_CHROMIUM;
 
 const row = (over: Partial<DatabaseRow>): DatabaseRow => ({
   id: '/w/app.db', folder: 'w', relPath: 'app.db', fileName: 'app.db', status: 'not-wal', journalMode: 'delete', pageSize: 4096,

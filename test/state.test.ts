@@ -80,41 +80,64 @@ con.execute("ROLLBACK")
     }
   });
 
-  it('trusts a matching wal-index for a large WAL, with the same answers as a full walk', async () => {
-    const file = path.join(tempDir(), 'big-wal.db');
-    execFileSync('python3', ['-c', `
+  const BIG_WAL = `
 import os, sqlite3, sys
 con = sqlite3.connect(sys.argv[1], isolation_level=None)
 con.execute("PRAGMA journal_mode=wal")
 con.execute("PRAGMA wal_autocheckpoint=0")
-con.execute("CREATE TABLE b(x BLOB)")
-for i in range(12):
+con.execute("CREATE TABLE IF NOT EXISTS b(x BLOB)")
+for i in range(int(sys.argv[2])):
     con.execute("BEGIN")
     con.executemany("INSERT INTO b VALUES (randomblob(4000))", [()] * 250)
     con.execute("COMMIT")
-con.execute("PRAGMA user_version=99")
+con.execute("PRAGMA user_version=%d" % int(sys.argv[3]))
+print("ready", flush=True)
+if sys.argv[4] == "stay":
+    sys.stdin.read()
 os._exit(0)
-`, file]);
-    const fast = await readDatabaseState(file);
-    const full = await readDatabaseState(file, { walVerify: 'full' });
-    const t = truth(file);
-    assert.ok(fast.sidecars.wal!.bytes > 8 * 1024 * 1024);
-    assert.equal(fast.wal?.fromIndex, true);
-    assert.equal(full.wal?.fromIndex, undefined);
-    for (const s of [fast, full]) {
-      assert.deepEqual([s.pageCount, s.userVersion, s.wal!.committedFrames], [t.page_count, t.user_version, t.wal_frames]);
+`;
+
+  it('trusts a live wal-index for a large WAL, with the same answers as a full walk', async () => {
+    const file = path.join(tempDir(), 'big-wal.db');
+    // The app keeps the database open: its connection holds the -shm's DMS lock, so the index is live.
+    const app = await startPython(BIG_WAL, [file, '12', '99', 'stay']);
+    try {
+      const fast = await readDatabaseState(file);
+      const full = await readDatabaseState(file, { walVerify: 'full' });
+      assert.ok(fast.sidecars.wal!.bytes > 8 * 1024 * 1024);
+      assert.equal(fast.wal?.fromIndex, true);
+      assert.equal(full.wal?.fromIndex, undefined);
+      const t = truth(file);
+      for (const s of [fast, full]) {
+        assert.deepEqual([s.pageCount, s.userVersion, s.wal!.committedFrames], [t.page_count, t.user_version, t.wal_frames]);
+      }
+      assert.equal(fast.wal!.pagesChanged, full.wal!.pagesChanged);
+      assert.equal(fast.wal!.uncheckpointedBytes, full.wal!.uncheckpointedBytes);
+      // A log that no longer matches its index (last commit frame damaged) falls back to the full walk.
+      const wal = readFileSync(`${file}-wal`);
+      const lastCommit = 32 + (fast.wal!.committedFrames - 1) * (24 + 4096);
+      wal.writeUInt32BE(0, lastCommit + 4);
+      writeFileSync(`${file}-wal`, wal);
+      const fallback = await readDatabaseState(file);
+      assert.equal(fallback.wal?.fromIndex, undefined);
+      assert.equal(fallback.wal!.committedFrames, truth(file).wal_frames);
+    } finally {
+      app.child.kill('SIGKILL');
     }
-    assert.equal(fast.wal!.pagesChanged, full.wal!.pagesChanged);
-    assert.equal(fast.wal!.uncheckpointedBytes, full.wal!.uncheckpointedBytes);
-    // A log that no longer matches its index (last commit frame damaged) falls back to the full walk.
-    const wal = readFileSync(`${file}-wal`);
-    const frame = 24 + 4096;
-    const lastCommit = 32 + (fast.wal!.committedFrames - 1) * frame;
-    wal.writeUInt32BE(0, lastCommit + 4);
-    writeFileSync(`${file}-wal`, wal);
-    const fallback = await readDatabaseState(file);
-    assert.equal(fallback.wal?.fromIndex, undefined);
-    assert.equal(fallback.wal!.committedFrames, truth(file).wal_frames);
+  });
+
+  it('does not trust a stale wal-index left by a crash: the WAL holds newer commits than it says', async () => {
+    const file = path.join(tempDir(), 'stale-shm.db');
+    execFileSync('python3', ['-c', BIG_WAL, file, '10', '1', 'exit']);
+    const oldShm = readFileSync(`${file}-shm`);
+    // More commits reach the WAL, then the crash leaves the older (self-consistent) -shm behind.
+    execFileSync('python3', ['-c', BIG_WAL, file, '2', '2', 'exit']);
+    writeFileSync(`${file}-shm`, oldShm);
+    const s = await readDatabaseState(file);
+    const t = truth(file);
+    assert.equal(s.wal?.fromIndex, undefined);
+    assert.deepEqual([s.pageCount, s.userVersion], [t.page_count, t.user_version]);
+    assert.equal(t.user_version, 2);
   });
 
   it('flags a truncated file', async () => {

@@ -4,13 +4,15 @@ import {
 import type { DatabaseDetail, HostMessage, PanelState } from '../src/shared/protocol';
 import { renderDetail } from './detail';
 import { h } from './dom';
-import { renderOverview } from './overview';
+import { OverviewView } from './overview';
 import { loadUiState, saveUiState, send } from './vscodeApi';
 
 /**
  * The status panel. State arrives from the host (`state`, `detail`); the
  * selection and tab live in getState/setState so they survive hiding and
- * reloads without retainContextWhenHidden.
+ * reloads without retainContextWhenHidden. The grid is updated in place;
+ * the detail is rebuilt only when what it shows changed, keeping focus and
+ * scroll where the person left them.
  */
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeBadge(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(), vsCodeProgressRing());
 
@@ -20,7 +22,12 @@ const details = new Map<string, DatabaseDetail>();
 const results = new Map<string, { ok: boolean; message: string }>();
 let ui = loadUiState();
 
+const overview = new OverviewView(select, () => send({ type: 'scan' }));
+const detailSlot = h('div', { class: 'detail-slot' });
+let detailKey = '';
+
 function select(id: string): void {
+  if (ui.selected === id) return;
   ui = { ...ui, selected: id };
   saveUiState(ui);
   send({ type: 'select', id });
@@ -32,16 +39,43 @@ function render(): void {
     root.replaceChildren(h('div', { class: 'loading' }, h('vscode-progress-ring', {}), 'Loading…'));
     return;
   }
-  const row = state.databases.find((d) => d.id === ui.selected);
-  const overview = renderOverview(state, ui.selected, select, () => send({ type: 'scan' }));
-  const detail = row
-    ? renderDetail(row, details.get(row.id), !!state.writesDisabledReason, results.get(row.id), ui.tab, {
+  if (!root.contains(overview.element)) root.replaceChildren(overview.element, detailSlot);
+  overview.update(state, ui.selected);
+  renderDetailIfChanged(state);
+}
+
+function renderDetailIfChanged(s: PanelState): void {
+  const row = s.databases.find((d) => d.id === ui.selected);
+  const detail = row && details.get(row.id);
+  const result = row && results.get(row.id);
+  const key = JSON.stringify([row, detail, result, !!s.writesDisabledReason, s.databases.length > 0]);
+  if (key === detailKey) return;
+  detailKey = key;
+  const content = row
+    ? renderDetail(row, detail, !!s.writesDisabledReason, result, ui.tab, {
         action: (action) => send({ type: 'action', action, id: row.id }),
         copy: (text) => send({ type: 'copy', text }),
         tab: (tab) => { ui = { ...ui, tab }; saveUiState(ui); },
       })
-    : state.databases.length ? h('p', { class: 'muted hint' }, 'Select a database to see its details.') : null;
-  root.replaceChildren(overview, ...(detail ? [detail] : []));
+    : s.databases.length ? h('p', { class: 'muted hint' }, 'Select a database to see its details.') : null;
+  keepFocusAndScroll(() => detailSlot.replaceChildren(...(content ? [content] : [])));
+}
+
+/** Rebuilding the detail must not move the page or drop the focus of a control inside it. */
+function keepFocusAndScroll(rebuild: () => void): void {
+  const { scrollX, scrollY } = window;
+  const active = document.activeElement instanceof HTMLElement && detailSlot.contains(document.activeElement) ? focusKey(document.activeElement) : undefined;
+  rebuild();
+  if (active) detailSlot.querySelector<HTMLElement>(active)?.focus();
+  window.scrollTo(scrollX, scrollY);
+}
+
+function focusKey(el: HTMLElement): string | undefined {
+  for (const attr of ['data-action', 'id', 'aria-label']) {
+    const v = el.getAttribute(attr);
+    if (v) return `[${attr}="${CSS.escape(v)}"]`;
+  }
+  return undefined;
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
@@ -65,5 +99,5 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 render();
-if (ui.selected) send({ type: 'select', id: ui.selected });
-send({ type: 'ready' });
+// The one handshake: the host answers with the state and the restored selection's detail.
+send({ type: 'ready', ...(ui.selected && { selected: ui.selected }) });

@@ -12,9 +12,10 @@ import { parseDatabaseYml, railsVersionFromLock } from './stacks/rails';
 
 /**
  * Finds how the app in a folder opens its SQLite databases, by reading its
- * settings and source as text. Bounded: files over 1 MiB are skipped.
+ * settings and source as text. Bounded: a file over 512 KiB is generated or
+ * bundled, not where an app configures its database; it is skipped and named.
  */
-const MAX_BYTES = 1024 * 1024;
+const MAX_BYTES = 512 * 1024;
 const SOURCE = /\.(py|go|js|mjs|cjs|ts|mts|cts)$/;
 
 export async function findAppSettings(root: string, exclude: readonly string[] = DEFAULT_EXCLUDES): Promise<AppFindings> {
@@ -33,11 +34,12 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
       }
     }
   }
+  const findings: AppFindings = { connections: [], backups: [] };
   const read = async (abs: string) => {
     const st = await fsp.stat(abs).catch(() => undefined);
+    if (st && st.size > MAX_BYTES) (findings.skipped ??= []).push(`${path.relative(rootAbs, abs)} (${Math.round(st.size / 1024)} KiB, over the ${MAX_BYTES / 1024} KiB limit for config files)`);
     return st && st.size <= MAX_BYTES ? fsp.readFile(abs, 'utf8').catch(() => undefined) : undefined;
   };
-  const findings: AppFindings = { connections: [], backups: [] };
   const signals: { rel: string; line: number; pragmas: Record<string, string> }[] = [];
   for (const f of files) {
     const text = await read(f.abs);

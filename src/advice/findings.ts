@@ -31,14 +31,28 @@ export interface BackupFinding {
 export interface AppFindings {
   connections: ConnectionFinding[];
   backups: BackupFinding[];
+  /** Files passed over (too large to be a hand-written config), so nothing is claimed about them. */
+  skipped?: string[];
 }
 
 /** 1-based line number of a character offset. */
 export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  // Parsers ask for many offsets of one text: index its newlines once, then search.
+  if (lineCache.text !== text) {
+    const starts: number[] = [];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i);
+    lineCache = { text, newlines: starts };
+  }
+  const nl = lineCache.newlines;
+  let lo = 0, hi = nl.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nl[mid]! < offset) lo = mid + 1; else hi = mid;
+  }
+  return lo + 1;
 }
+
+let lineCache: { text?: string; newlines: number[] } = { newlines: [] };
 
 /** "PRAGMA a = b; PRAGMA c=d" → { a: 'b', c: 'd' } (names lower-cased, quotes stripped). */
 export function parsePragmas(sql: string): Record<string, string> {

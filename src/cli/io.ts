@@ -9,13 +9,18 @@ export interface CliIo {
  * not reach a terminal as escapes: shown as \xNN instead. Newlines and tabs
  * between lines are ours and stay.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_BUT_LINE_BREAKS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex -- likewise
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
 export function terminalSafe(text: string): string {
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, hexEscape);
+  return text.replace(CONTROL_BUT_LINE_BREAKS, hexEscape);
 }
 
 /** For one table cell or one-line field: newlines and tabs are escaped too. */
 export function cellSafe(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, hexEscape);
+  return text.replace(CONTROL, hexEscape);
 }
 
 function hexEscape(c: string): string {

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeError } from '../sqlite/errors';
 import { CliIo, guardProcessOutput, processIo } from './io';
+import { appSettingsCommand } from './appSettingsCommand';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
 import { checkCommand, parseRequire } from './checkCommand';
@@ -15,6 +16,7 @@ const USAGE = `Usage:
   sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
   sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
+  sqlite-doctor app-settings [DIR] [--exclude GLOB]… [--json]
 
 checkpoint --mode auto (the default) never blocks the app: PASSIVE, then TRUNCATE only when no other process has the database open.
 check --require integrity passes when integrity is unknown (a database changing on every read, or too large); --strict fails then too.
@@ -117,6 +119,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const target = positionals[0] ?? '.';
       await expectPath(target, 'any');
       return checkCommand(io, target, { json: !!values.json, require: required, strict: !!values.strict });
+    }
+    case 'app-settings': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, exclude: { type: 'string', multiple: true } } }));
+      if (positionals.length > 1) throw new UsageError('app-settings takes one folder');
+      await expectPath(positionals[0] ?? '.', 'folder');
+      return appSettingsCommand(io, positionals[0] ?? '.', { json: !!values.json, exclude: values.exclude });
     }
     case undefined:
     case 'help':

@@ -22,6 +22,8 @@ export interface ScanJsonDatabase {
   uncheckpointedWalBytes: number;
   sidecars: string[];
   hotJournal: boolean;
+  /** The database a symbolic link at `path` leads to (SQLite uses the target's sidecars). */
+  linkTo?: string;
   problems: string[];
 }
 
@@ -37,6 +39,7 @@ function toScanJsonDatabase(relPath: string, s: DatabaseState): ScanJsonDatabase
     uncheckpointedWalBytes: s.wal?.uncheckpointedBytes ?? 0,
     sidecars: (['wal', 'shm', 'journal'] as const).filter((k) => s.sidecars[k]).map((k) => `-${k}`),
     hotJournal: s.hotJournal,
+    ...(s.realPath && { linkTo: s.realPath }),
     problems: s.problems,
   };
 }
@@ -78,6 +81,7 @@ export async function scanCommand(io: CliIo, dir: string, opts: { json: boolean;
 
 function notes(d: ScanJsonDatabase): string {
   const out: string[] = [];
+  if (d.linkTo) out.push(`link to ${d.linkTo}`);
   if (d.hotJournal) out.push('HOT JOURNAL');
   if (d.uncheckpointedWalBytes) out.push(`${formatBytes(d.uncheckpointedWalBytes)} not checkpointed`);
   if (d.problems.length && !d.hotJournal) out.push(d.problems[0]!);

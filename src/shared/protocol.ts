@@ -63,7 +63,8 @@ export const ACTIONS = ['enableWal', 'disableWal', 'checkpoint', 'refresh', 'rev
 export type PanelAction = (typeof ACTIONS)[number];
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** The one handshake: sent once the page listens, with the selection it restored (getState). */
+  | { type: 'ready'; selected?: string }
   | { type: 'scan' }
   | { type: 'select'; id: string }
   | { type: 'action'; action: PanelAction; id: string }
@@ -76,6 +77,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   const str = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
   switch (m.type) {
     case 'ready':
+      return m.selected === undefined ? { type: 'ready' } : str(m.selected) ? { type: 'ready', selected: m.selected } : undefined;
     case 'scan':
       return { type: m.type };
     case 'select':

@@ -74,3 +74,15 @@ function backOff(attempt: number): Promise<void> {
 }
 
 export const CHANGING_WHILE_READ = 'the database was being written on every read attempt; these figures may mix states before and after a commit';
+
+/**
+ * Identity of what a fresh reader would see, from file metadata alone: the
+ * database, its -wal and its -journal (resolved through a symbolic link as
+ * SQLite does). Every commit changes one of them; the -shm is left out
+ * because readers write to it too. Cheap enough to ask on every refresh.
+ */
+export async function filesIdentity(linkOrPath: string): Promise<string> {
+  const dbPath = await realPathOf(linkOrPath);
+  const stats = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map((p) => fsp.stat(p, { bigint: true }).catch(() => undefined)));
+  return stats.map((st) => (st ? `${st.ino}:${st.size}:${st.mtimeNs}` : '-')).join('|');
+}

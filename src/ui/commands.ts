@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connectionSnippets } from '../advice/snippets';
 import type { PanelAction } from '../shared/protocol';
+import type { Log } from '../sqlite/log';
+import type { DetailService } from './detailService';
 import type { DatabaseModel } from './model';
 import { StatusPanel, PanelHost } from './panel';
 import { readSettings } from './settings';
@@ -21,6 +23,7 @@ export async function scanWorkspace(model: DatabaseModel, interactive: boolean):
     return;
   }
   const s = readSettings(vscode.workspace.workspaceFolders?.[0]?.uri);
+  // The model cancels an older scan when a newer one starts; this controller is the user's Cancel button.
   const controller = new AbortController();
   const options = { allFiles: s.checkAllFiles, exclude: s.exclude, include: s.include, signal: controller.signal };
   const { cancelled } = interactive
@@ -34,7 +37,7 @@ export async function scanWorkspace(model: DatabaseModel, interactive: boolean):
     : await model.scan(roots, options);
   if (!interactive) return;
   if (cancelled) {
-    void vscode.window.showInformationMessage('Scan cancelled; the previous results are kept.');
+    if (controller.signal.aborted) void vscode.window.showInformationMessage('Scan cancelled; the previous results are kept.');
     return;
   }
   const open = 'Open Status Panel';
@@ -53,16 +56,21 @@ export async function showStatus(host: PanelHost, args: unknown[]): Promise<void
   StatusPanel.show(host, uri.fsPath);
 }
 
-export async function write(kind: WriteKind, model: DatabaseModel, args: unknown[]): Promise<void> {
+export async function write(kind: WriteKind, model: DatabaseModel, log: Log, args: unknown[]): Promise<void> {
   const wanted = kind === 'enableWal' ? 'delete' : 'wal';
   const targets = await resolveTargets(model, args, `${kind === 'checkpoint' ? 'Checkpoint' : kind === 'enableWal' ? 'Enable WAL on' : 'Disable WAL on'} which database?`,
     (p) => model.get(p)?.state?.journalMode === wanted);
-  for (const uri of targets) await runWrite(kind, uri, model);
+  for (const uri of targets) await runWrite(kind, uri, model, log);
 }
 
-export async function refresh(model: DatabaseModel, args: unknown[]): Promise<void> {
+/** The user asked: re-read even what looks unchanged. */
+export async function refresh(model: DatabaseModel, details: DetailService, args: unknown[]): Promise<void> {
   const [first] = args;
-  if (first instanceof vscode.Uri) return model.refresh(first.fsPath);
+  if (first instanceof vscode.Uri) {
+    details.invalidate([first.fsPath]);
+    return model.refresh(first.fsPath);
+  }
+  details.invalidate(model.paths());
   return scanWorkspace(model, false);
 }
 
@@ -83,15 +91,15 @@ export async function copyConnectionSettings(model: DatabaseModel, args: unknown
 }
 
 /** The panel's buttons map onto the same command functions. */
-export function panelAction(model: DatabaseModel): (action: PanelAction, uri: vscode.Uri) => Promise<{ ok: boolean; message: string } | undefined> {
+export function panelAction(model: DatabaseModel, details: DetailService, log: Log): (action: PanelAction, uri: vscode.Uri) => Promise<{ ok: boolean; message: string } | undefined> {
   return async (action, uri) => {
     switch (action) {
       case 'enableWal':
       case 'disableWal':
       case 'checkpoint':
-        return runWrite(action, uri, model);
+        return runWrite(action, uri, model, log);
       case 'refresh':
-        await model.refresh(uri.fsPath);
+        await refresh(model, details, [uri]);
         return undefined;
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', uri);

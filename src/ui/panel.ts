@@ -1,27 +1,22 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { connectionSnippets } from '../advice/snippets';
-import { DatabaseDetail, HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
-import { describeError } from '../sqlite/errors';
-import type { InspectReport } from '../sqlite/inspect';
-import { inspectInChild } from './inspectProcess';
-import { WAL_EXPLAINED } from '../sqlite/walExplained';
-import type { DatabaseModel } from './model';
+import { HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
+import type { DetailService } from './detailService';
+import type { DatabaseModel, ModelChange } from './model';
 import { panelHtml } from './panelHtml';
-import { readSettings } from './settings';
 import { summarize } from './viewModel';
 
 /**
- * The status panel: one webview, fed by the model. The webview says `ready`;
- * the host answers with the full state (and the selection it should show).
- * Every message from the webview is validated before anything happens.
+ * The status panel: a thin adapter between one webview, the model and the
+ * detail service. One handshake: the webview says `ready` with the
+ * selection it restored; the host answers with the state and that
+ * database's detail (from the cache when its files did not change). Every
+ * message from the webview is validated before anything happens.
  */
 export const PANEL_VIEW_TYPE = 'sqliteDoctor.statusPanel';
 
 export interface PanelHost {
   model: DatabaseModel;
-  /** The production checklist for one inspected database. */
-  advise(report: InspectReport): Promise<Pick<DatabaseDetail, 'checks' | 'appSettings'>>;
+  details: DetailService;
   distUri: vscode.Uri;
   /** Why writes are off, if they are (untrusted workspace, no engine). */
   writesDisabledReason(): Promise<string | undefined>;
@@ -33,10 +28,7 @@ export class StatusPanel {
   private static current: StatusPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private selected: string | undefined;
-  private detailRun = 0;
-  private detailInFlight: string | undefined;
-  private detailAgain = false;
-  private detailShown: string | undefined;
+  private ready = false;
 
   static show(host: PanelHost, select?: string): StatusPanel {
     if (StatusPanel.current) {
@@ -53,12 +45,10 @@ export class StatusPanel {
     return { enableScripts: true, localResourceRoots: [host.distUri] };
   }
 
-  /** Restores a panel VS Code kept across a reload; the webview's own state holds its selection. */
-  static revive(panel: vscode.WebviewPanel, host: PanelHost, state: unknown): void {
+  /** Restores a panel VS Code kept across a reload; its webview says which database it showed in `ready`. */
+  static revive(panel: vscode.WebviewPanel, host: PanelHost): void {
     panel.webview.options = StatusPanel.options(host);
     StatusPanel.current = new StatusPanel(panel, host);
-    const selected = (state as { selected?: unknown } | undefined)?.selected;
-    if (typeof selected === 'string') StatusPanel.current.selected = selected;
   }
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost) {
@@ -70,10 +60,7 @@ export class StatusPanel {
         const msg = parseWebviewMessage(raw);
         if (msg) void this.handle(msg);
       }),
-      host.model.onDidChange(() => {
-        void this.postState();
-        if (this.selected) void this.postDetail(this.selected);
-      }),
+      host.model.onDidChange((change) => this.modelChanged(change)),
     );
   }
 
@@ -81,9 +68,18 @@ export class StatusPanel {
     void this.panel.webview.postMessage(msg);
   }
 
+  private modelChanged(change: ModelChange): void {
+    if (!this.ready) return;
+    void this.postState();
+    // Only a change to the selected database's files can change its detail.
+    if (this.selected && (change.kind === 'all' || (change.kind === 'paths' && change.paths.includes(this.selected)))) void this.postDetail(this.selected);
+  }
+
   private async handle(msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready':
+        this.ready = true;
+        if (!this.selected && msg.selected && this.host.model.get(msg.selected)) this.selected = msg.selected;
         await this.postState();
         if (this.selected) {
           this.post({ type: 'select', id: this.selected });
@@ -93,7 +89,7 @@ export class StatusPanel {
       case 'scan':
         return this.host.scan();
       case 'select':
-        if (!this.host.model.get(msg.id)) return;
+        if (!this.host.model.get(msg.id) || msg.id === this.selected) return;
         this.selected = msg.id;
         return this.postDetail(msg.id);
       case 'action': {
@@ -115,7 +111,9 @@ export class StatusPanel {
   }
 
   select(id: string): void {
+    if (id === this.selected) return;
     this.selected = id;
+    if (!this.ready) return; // the handshake will show it
     this.post({ type: 'select', id });
     void this.postDetail(id);
   }
@@ -133,39 +131,21 @@ export class StatusPanel {
   }
 
   /**
-   * Inspects a database for the detail view. A new selection shows "loading";
-   * a refresh of the one on screen keeps it until the new report is in, and
-   * refreshes arriving while one runs (a busy app writing) are coalesced.
+   * Shows the last detail (or "loading") at once, then the current one. The
+   * service answers from its cache while the files are unchanged and lets a
+   * newer request cancel an older inspection: a busy app costs no inspections
+   * of a database it does not touch.
    */
   private async postDetail(id: string): Promise<void> {
-    if (this.detailInFlight === id) {
-      this.detailAgain = true;
-      return;
-    }
-    const run = ++this.detailRun;
-    this.detailInFlight = id;
-    const base: DatabaseDetail = { id, loading: true, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets(path.basename(id)) };
-    if (this.detailShown !== id) this.post({ type: 'detail', detail: base });
-    let detail: DatabaseDetail;
-    try {
-      const report = await inspectInChild(this.host.distUri.fsPath, id, readSettings(vscode.Uri.file(id)).maxInspectBytes);
-      detail = { ...base, loading: false, report, ...(await this.host.advise(report)) };
-    } catch (err) {
-      detail = { ...base, loading: false, error: describeError(err, id) };
-    }
-    if (run === this.detailRun) {
-      this.post({ type: 'detail', detail });
-      this.detailShown = id;
-    }
-    if (this.detailInFlight === id) this.detailInFlight = undefined;
-    if (this.detailAgain && this.selected === id) {
-      this.detailAgain = false;
-      await this.postDetail(id);
-    }
+    const shown = this.host.details.last(id);
+    if (!shown) this.post({ type: 'detail', detail: this.host.details.placeholder(id) });
+    const detail = await this.host.details.request(id);
+    if (detail && detail !== shown && this.selected === id) this.post({ type: 'detail', detail });
   }
 
   private dispose(): void {
     StatusPanel.current = undefined;
+    this.host.details.cancelAll();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -1,24 +1,25 @@
 import * as vscode from 'vscode';
+import type { Log } from '../sqlite/log';
 import type { DatabaseModel } from './model';
+import { RefreshThrottle } from './refreshThrottle';
 import { DATABASE_EXTENSIONS } from '../workspace/scan';
 
 /**
  * Keeps the model live: any change to a database-named file or a sidecar
- * re-reads that database (debounced, so a busy -wal costs one read per
- * interval). Files found only by magic bytes are watched by their full path.
+ * re-reads that database, throttled (at most one read per interval while an
+ * app writes, and one after it stops). Files found only by magic bytes are
+ * watched by their full path. Which new files count is the model's call:
+ * the scan's include/exclude apply (see DatabaseModel.refresh).
  */
-const DEBOUNCE_MS = 250;
+const INTERVAL_MS = 250;
 const SIDECAR = /-(wal|shm|journal)$/;
 
-export function watchDatabases(model: DatabaseModel): vscode.Disposable {
-  const pending = new Map<string, NodeJS.Timeout>();
+export function watchDatabases(model: DatabaseModel, log: Log): vscode.Disposable {
+  const throttle = new RefreshThrottle((db) => model.refresh(db).catch((err: unknown) => log.error(`refresh of ${db} failed: ${String(err)}`)), INTERVAL_MS);
   const schedule = (uri: vscode.Uri) => {
     const db = uri.fsPath.replace(SIDECAR, '');
-    clearTimeout(pending.get(db));
-    pending.set(db, setTimeout(() => {
-      pending.delete(db);
-      void model.refresh(db);
-    }, DEBOUNCE_MS));
+    // A database reached through a symbolic link changes when its target's files do.
+    for (const p of model.pathsFor(db)) throttle.poke(p);
   };
   const exts = DATABASE_EXTENSIONS.map((e) => e.slice(1)).join(',');
   const byName = vscode.workspace.createFileSystemWatcher(`**/*.{${exts}}{,-wal,-shm,-journal}`);
@@ -36,9 +37,9 @@ export function watchDatabases(model: DatabaseModel): vscode.Disposable {
       extra.set(p, vscode.Disposable.from(w, w.onDidChange(schedule), w.onDidCreate(schedule), w.onDidDelete(schedule)));
     }
   };
-  subs.push(model.onDidChange(syncExtra));
+  subs.push(model.onDidChange((change) => { if (change.kind === 'all') syncExtra(); }));
   return new vscode.Disposable(() => {
-    for (const t of pending.values()) clearTimeout(t);
+    throttle.dispose();
     for (const d of [...subs, ...extra.values()]) d.dispose();
   });
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { findEngine } from '../sqlite/engines/select';
+import { describeError } from '../sqlite/errors';
+import { EngineChoice, findEngine } from '../sqlite/engines/select';
+import type { Log } from '../sqlite/log';
 import { OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
 import { WAL_EXPLAINED } from '../sqlite/walExplained';
 import type { DatabaseModel } from './model';
@@ -20,29 +22,30 @@ const RUN: Record<WriteKind, (file: string, o: OperationOptions) => Promise<Oper
 
 const VERB: Record<WriteKind, string> = { enableWal: 'Enable WAL', disableWal: 'Disable WAL', checkpoint: 'Checkpoint' };
 
-function engineChoice(scope: vscode.Uri) {
+function engineChoice(scope: vscode.Uri, log: Log): EngineChoice {
   // node:sqlite runs in a child of this very runtime (Electron as Node, or the remote server's Node).
-  return { prefer: readSettings(scope).engine, nodePath: process.execPath };
+  return { prefer: readSettings(scope).engine, nodePath: process.execPath, log };
 }
 
-export async function writesDisabledReason(): Promise<string | undefined> {
+export async function writesDisabledReason(log: Log): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) return 'This workspace is not trusted: SQLite Doctor only reads databases here. Trust the workspace to change journal modes.';
-  const engine = await findEngine(engineChoice(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/')));
-  if (!engine) return 'No real SQLite engine is available (node:sqlite, the sqlite3 shell or python3), so databases are only read. Install sqlite3 to enable writes.';
+  const engine = await findEngine(engineChoice(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), log));
+  if (!engine) return 'No real SQLite engine is available (node:sqlite, the sqlite3 shell or python3), so databases are only read. Install sqlite3 to enable writes (see the "SQLite Doctor" output for what was tried).';
   return undefined;
 }
 
-export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: DatabaseModel): Promise<{ ok: boolean; message: string } | undefined> {
-  const disabled = await writesDisabledReason();
+export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: DatabaseModel, log: Log): Promise<{ ok: boolean; message: string } | undefined> {
+  const disabled = await writesDisabledReason(log);
   if (disabled) {
     void vscode.window.showWarningMessage(disabled);
     return { ok: false, message: disabled };
   }
   const file = uri.fsPath;
   const settings = readSettings(uri);
-  const options: OperationOptions = { busyTimeoutMs: settings.busyTimeoutMs, engine: engineChoice(uri) };
+  const options: OperationOptions = { busyTimeoutMs: settings.busyTimeoutMs, engine: engineChoice(uri, log) };
   const dry = await RUN[kind](file, { ...options, dryRun: true });
-  if (dry.outcome !== 'dry-run') return report(dry, model);
+  logPreflight(log, VERB[kind], dry);
+  if (dry.outcome !== 'dry-run') return report(dry, model, log);
   if (settings.confirmBeforeWrite) {
     const p = dry.preflight;
     const lines = [
@@ -59,16 +62,30 @@ export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: Database
       { modal: true, detail: [...lines, ...explain].join('\n') },
       VERB[kind],
     );
-    if (choice !== VERB[kind]) return undefined;
+    if (choice !== VERB[kind]) {
+      log.info(`${VERB[kind]} on ${file}: not confirmed; nothing changed`);
+      return undefined;
+    }
   }
+  const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `${VERB[kind]}: ${vscode.workspace.asRelativePath(uri)}` },
     () => RUN[kind](file, options),
-  );
-  return report(result, model);
+  ).then(undefined, (err: unknown) => {
+    log.error(`${VERB[kind]} on ${file} failed after ${Date.now() - started} ms: ${describeError(err)}`);
+    throw err;
+  });
+  log.info(`${VERB[kind]} on ${file}: ${result.outcome} in ${Date.now() - started} ms (${result.engine ?? 'no engine'}): ${result.message}`);
+  return report(result, model, log);
 }
 
-async function report(r: OperationResult, model: DatabaseModel): Promise<{ ok: boolean; message: string }> {
+function logPreflight(log: Log, verb: string, r: OperationResult): void {
+  const p = r.preflight;
+  log.info(`${verb} preflight for ${r.file}: journal mode ${p.state.journalMode}, -wal ${p.state.sidecars.wal?.bytes ?? 0} bytes, filesystem ${p.filesystem.type ?? 'unknown'} (${p.filesystem.verdict}), open in ${p.openBy?.length ? `pid ${p.openBy.join(', ')}` : 'no other process seen'}${[...p.blockers.map((b) => `; blocker: ${b}`), ...p.warnings.map((w) => `; warning: ${w}`)].join('')}`);
+}
+
+async function report(r: OperationResult, model: DatabaseModel, log: Log): Promise<{ ok: boolean; message: string }> {
+  if (r.outcome === 'refused') log.warn(`${r.file}: ${r.message}${r.next ? ` ${r.next}` : ''}`);
   await model.refresh(r.file);
   const ok = r.outcome === 'done' || r.outcome === 'unchanged';
   // The core names files by the path it was given; people read workspace-relative paths.

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { SqliteFileError, describeError } from '../sqlite/errors';
-import { withFile } from '../sqlite/fileio';
+import { realPathOf, statIfExists, withFile } from '../sqlite/fileio';
 import { hasSqliteMagic } from '../sqlite/header';
 import { DatabaseState, readDatabaseState } from '../sqlite/state';
 import { GlobSet } from './glob';
@@ -45,6 +45,20 @@ function isCandidateName(name: string, allFiles: boolean): boolean {
   return DATABASE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
+/**
+ * Whether a scan with these options would look at this file (POSIX path
+ * relative to the root): the same test for a file the watcher reports as for
+ * one the walk meets, so a database created under node_modules/ stays out.
+ */
+export function wouldScan(rel: string, options: Pick<ScanOptions, 'allFiles' | 'exclude' | 'include'>): boolean {
+  const parts = rel.split('/');
+  if (!isCandidateName(parts[parts.length - 1]!, options.allFiles ?? false)) return false;
+  const exclude = new GlobSet(options.exclude ?? DEFAULT_EXCLUDES);
+  for (let i = 1; i <= parts.length; i++) if (exclude.matches(parts.slice(0, i).join('/'))) return false;
+  const include = new GlobSet(options.include ?? []);
+  return include.empty || include.matches(rel);
+}
+
 export async function* scanWorkspace(root: string, options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
   const exclude = new GlobSet(options.exclude ?? DEFAULT_EXCLUDES);
   const include = new GlobSet(options.include ?? []);
@@ -53,6 +67,8 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
 
   const out: ScanEvent[] = [];
   const inFlight = new Set<Promise<void>>();
+  const links: { abs: string; rel: string }[] = [];
+  const found: string[] = [];
   let directories = 0, files = 0, candidates = 0;
 
   for await (const ev of walkTree(path.resolve(root), { exclude, followSymlinks: options.followSymlinks, signal: options.signal })) {
@@ -63,6 +79,10 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
     for (const folder of ev.folders) {
       directories++;
       files += folder.files.length + folder.special.length;
+      for (const name of folder.links) {
+        const rel = childRel(folder, name);
+        if (isCandidateName(name, allFiles) && !exclude.matches(rel) && (include.empty || include.matches(rel))) links.push({ abs: path.join(folder.abs, name), rel });
+      }
       for (const [names, regular] of [[folder.files, true], [folder.special, false]] as const) {
         for (const name of names) {
           // Cheapest test first: most files are not named like databases.
@@ -76,7 +96,10 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
           }
           if (inFlight.size >= concurrency) await Promise.race(inFlight);
           candidates++;
-          const p: Promise<void> = classify(abs, rel, allFiles).then((e) => { if (e) out.push(e); }).finally(() => inFlight.delete(p));
+          const p: Promise<void> = classify(abs, rel, allFiles).then((e) => {
+            if (e) out.push(e);
+            if (e?.kind === 'database') found.push(abs);
+          }).finally(() => inFlight.delete(p));
           inFlight.add(p);
         }
       }
@@ -86,7 +109,25 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
   }
   await Promise.all(inFlight);
   yield* out.splice(0);
+  yield* symlinkedDatabases(links, found, allFiles);
   yield { kind: 'progress', directories, files, candidates };
+}
+
+/**
+ * A database reached through a symbolic link is listed once, by the link's
+ * place with its real path in the state (SQLite resolves links and uses the
+ * target's sidecars), unless its target was already found in the tree.
+ */
+async function* symlinkedDatabases(links: { abs: string; rel: string }[], found: string[], allFiles: boolean): AsyncGenerator<ScanEvent> {
+  if (!links.length) return;
+  const seen = new Set(await Promise.all(found.map(realPathOf)));
+  for (const link of links) {
+    const real = await realPathOf(link.abs);
+    if (seen.has(real) || !(await statIfExists(real).catch(() => undefined))?.isFile) continue;
+    seen.add(real);
+    const ev = await classify(link.abs, link.rel, allFiles);
+    if (ev?.kind === 'database') yield ev;
+  }
 }
 
 async function classify(abs: string, rel: string, allFiles: boolean): Promise<ScanEvent | undefined> {

@@ -20,6 +20,8 @@ export interface WalkFolder {
   files: string[];
   /** Pipes, sockets and devices (never to be opened as files). */
   special: string[];
+  /** Symbolic links, when links are not followed (a consumer may resolve the few it cares about). */
+  links: string[];
 }
 
 export type WalkEvent =
@@ -65,13 +67,13 @@ export async function* walkTree(rootAbs: string, options: WalkOptions): AsyncGen
         yield { kind: 'error', rel: item.dir.rel || '.', abs: item.dir.abs, error: item.error };
         continue;
       }
-      const folder: WalkFolder = { abs: item.dir.abs, rel: item.dir.rel, files: [], special: [] };
+      const folder: WalkFolder = { abs: item.dir.abs, rel: item.dir.rel, files: [], special: [], links: [] };
       for (const entry of item.entries) {
         const name = entry.name;
         let isDir = entry.isDirectory();
         let isFile = entry.isFile();
         if (entry.isSymbolicLink()) {
-          if (!options.followSymlinks) continue;
+          if (!options.followSymlinks) { folder.links.push(name); continue; }
           const st = await fsp.stat(path.join(folder.abs, name)).catch(() => undefined);
           isDir = !!st?.isDirectory();
           isFile = !!st?.isFile();

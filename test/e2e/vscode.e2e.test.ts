@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, Frame, Page, chromium } from 'playwright-core';
 import { makeFixtures, startPython, tempDir, truth } from '../helpers/fixtures';
+import { CHROMIUM_PATH } from '../helpers/browser';
 import { CHROMIUM_ARGS } from '../helpers/panelHarness';
 import { CodeServer, codeServerInstalled, startCodeServer } from './codeServer';
 
@@ -84,7 +85,7 @@ describe('SQLite Doctor in a real VS Code', { skip, timeout: 300_000 }, () => {
     mkdirSync(OUT, { recursive: true });
     ws = makeWorkspace();
     server = await startCodeServer(tempDir('sqlite-doctor-profile-'), ws, { 'workbench.colorTheme': 'Default Dark Modern' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

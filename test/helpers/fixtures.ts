@@ -68,6 +68,7 @@ export function snapshotTree(dir: string): Map<string, string> {
       const st = lstatSync(p, { bigint: true });
       if (st.isDirectory()) walk(p);
       else if (st.isSymbolicLink()) out.set(path.relative(dir, p), `link:${readlinkSync(p)}`);
+      else if (!st.isFile()) out.set(path.relative(dir, p), `special:${st.mode}:${st.mtimeNs}`);
       else out.set(path.relative(dir, p), `${st.size}:${st.mtimeNs}:${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
     }
   };

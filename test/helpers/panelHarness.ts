@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from './browser';
 import type { HostMessage } from '../../src/shared/protocol';
 
 /**
@@ -60,7 +61,7 @@ window.__sent = []; let st;
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => st, setState: (s) => { st = s; } });
 </script>
 <script nonce="test" src="file://${DIST}/webview.js"></script></body></html>`);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }); // Playwright gives every launch a fresh, empty profile.
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }); // Playwright gives every launch a fresh, empty profile.
   const page = await browser.newPage({ viewport: size });
   await page.goto(`file://${path.join(dir, 'index.html')}`);
   return {

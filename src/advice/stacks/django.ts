@@ -40,7 +40,7 @@ export function parseDjangoSettings(text: string, rel: string, root: string): Co
       notes: init ? [] : ['no OPTIONS.init_command: journal_mode and synchronous are left to the file and SQLite defaults'],
     });
   }
-  for (const m of text.matchAll(/dj_database_url\.(?:config|parse)\([^)]*?["'](sqlite:\/\/[^"']*)["']/g)) {
+  for (const m of text.matchAll(/dj_database_url\.(?:config|parse)\([^)]{0,400}?["'](sqlite:\/\/[^"']{0,400})["']/g)) {
     out.push(fromUrl(m[1]!, rel, lineOf(text, m.index!), root));
   }
   return out;
@@ -96,11 +96,18 @@ function resolveName(expr: string, baseDir: string | undefined): string | undefi
   return undefined;
 }
 
+/**
+ * A DATABASES entry is a few hundred characters: the search for its braces
+ * stops this far from the match, so a crafted file with thousands of
+ * matches in one huge dict stays linear.
+ */
+const MAX_ENTRY_CHARS = 8192;
+
 /** The {...} around an offset, by brace depth (strings are rare enough in settings to ignore). */
 function enclosingBraces(text: string, at: number): { start: number; end: number } | undefined {
   let depth = 0;
   let start = -1;
-  for (let i = at; i >= 0; i--) {
+  for (let i = at; i >= Math.max(0, at - MAX_ENTRY_CHARS); i--) {
     if (text[i] === '}') depth++;
     else if (text[i] === '{') {
       if (depth === 0) { start = i; break; }
@@ -109,7 +116,7 @@ function enclosingBraces(text: string, at: number): { start: number; end: number
   }
   if (start < 0) return undefined;
   depth = 0;
-  for (let i = start; i < text.length; i++) {
+  for (let i = start; i < Math.min(text.length, start + 2 * MAX_ENTRY_CHARS); i++) {
     if (text[i] === '{') depth++;
     else if (text[i] === '}' && --depth === 0) return { start, end: i + 1 };
   }

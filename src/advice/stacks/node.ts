@@ -15,10 +15,10 @@ export function mentionsSqliteModule(text: string): boolean {
 export function parseNodeSource(text: string, rel: string, root: string, packageDir: string): ConnectionFinding[] {
   const better = /['"]better-sqlite3['"]/.test(text);
   const pragmas: Record<string, string> = {};
-  for (const m of text.matchAll(/\.pragma\(\s*(['"`])([^'"`]+)\1/g)) Object.assign(pragmas, parsePragmas(`PRAGMA ${m[2]}`));
-  for (const m of text.matchAll(/\.exec\(\s*(['"`])([^'"`]*PRAGMA[^'"`]*)\1/gi)) Object.assign(pragmas, parsePragmas(m[2]!));
+  for (const m of text.matchAll(/\.pragma\(\s*(['"`])([^'"`]{1,400})\1/g)) Object.assign(pragmas, parsePragmas(`PRAGMA ${m[2]}`));
+  for (const m of text.matchAll(/\.exec\(\s*(['"`])([^'"`]{0,2000})\1/g)) if (/PRAGMA/i.test(m[2]!)) Object.assign(pragmas, parsePragmas(m[2]!));
   const out: ConnectionFinding[] = [];
-  for (const m of text.matchAll(/new\s+(Database|DatabaseSync|sqlite\.DatabaseSync)\s*\(\s*(['"`])([^'"`]+)\2\s*(?:,\s*\{([^}]*)\})?/g)) {
+  for (const m of text.matchAll(/new\s+(Database|DatabaseSync|sqlite\.DatabaseSync)\s*\(\s*(['"`])([^'"`]{1,1000})\2\s*(?:,\s*\{([^}]{0,1000})\})?/g)) {
     const file = m[3]!;
     const timeout = /timeout\s*:\s*(\d+)/.exec(m[4] ?? '')?.[1];
     const isBetter = m[1] === 'Database' && better;

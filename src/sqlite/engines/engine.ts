@@ -127,13 +127,14 @@ export interface ScriptRoute {
   label(runtimeVersion: string, sqliteVersion: string): string;
 }
 
-export async function probeScriptEngine(route: ScriptRoute): Promise<SqlEngine | undefined> {
+/** The engine, or why it is not available (for the log). */
+export async function probeScriptEngine(route: ScriptRoute): Promise<SqlEngine | string> {
   try {
     const r = await runChild({ command: route.command, args: [...route.prefix, '--probe'], env: route.env, timeoutMs: 5000 });
     const [[row]] = parseEnvelope(r.stdout, r.stderr, route.id) as [[[string, string]]];
     return new ScriptEngine(route, route.label(row[0], row[1]));
-  } catch {
-    return undefined;
+  } catch (err) {
+    return `${route.command}: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 

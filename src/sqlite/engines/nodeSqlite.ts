@@ -27,7 +27,7 @@ try {
 }
 `;
 
-export function probeNodeSqlite(nodePath: string = process.execPath): Promise<SqlEngine | undefined> {
+export function probeNodeSqlite(nodePath: string = process.execPath): Promise<SqlEngine | string> {
   return probeScriptEngine({
     id: 'node:sqlite',
     command: nodePath,

@@ -24,7 +24,7 @@ except sqlite3.Error as e:
     out({"ok": False, "error": msg, "busy": "locked" in msg or "busy" in msg})
 `;
 
-export function probePython(command = 'python3'): Promise<SqlEngine | undefined> {
+export function probePython(command = 'python3'): Promise<SqlEngine | string> {
   return probeScriptEngine({
     id: 'python3',
     command,

@@ -1,3 +1,4 @@
+import { Log, SILENT } from '../log';
 import { EngineId, ENGINE_IDS, SqlEngine } from './engine';
 import { probeNodeSqlite } from './nodeSqlite';
 import { probePython } from './pythonSqlite';
@@ -13,29 +14,49 @@ export interface EngineChoice {
   prefer?: EngineId | 'auto';
   /** Node binary for node:sqlite (defaults to the running one). */
   nodePath?: string;
+  /** Hears what each probe found, and why one failed. */
+  log?: Log;
 }
 
-const PROBES: Record<EngineId, (c: EngineChoice) => Promise<SqlEngine | undefined>> = {
+const PROBES: Record<EngineId, (c: EngineChoice) => Promise<SqlEngine | string>> = {
   'node:sqlite': (c) => probeNodeSqlite(c.nodePath),
   'sqlite3-shell': () => probeSqliteShell(),
   python3: () => probePython(),
 };
 
-const cache = new Map<string, Promise<SqlEngine | undefined>>();
+/**
+ * A found engine is kept for the session. A missing one is asked again
+ * after a short while: the user may install sqlite3 while the window stays
+ * open, and a probe costs one short child process.
+ */
+const MISSING_RETRY_MS = 10_000;
+const cache = new Map<string, { found: Promise<SqlEngine | undefined>; at: number }>();
 
 export function findEngine(choice: EngineChoice = {}): Promise<SqlEngine | undefined> {
   const key = `${choice.prefer ?? 'auto'}|${choice.nodePath ?? ''}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = (async () => {
-      const order = !choice.prefer || choice.prefer === 'auto' ? ENGINE_IDS : [choice.prefer];
-      for (const id of order) {
-        const engine = await PROBES[id](choice);
-        if (engine) return engine;
-      }
-      return undefined;
-    })();
-    cache.set(key, found);
-  }
+  const hit = cache.get(key);
+  if (hit && (hit.found !== MISSING || Date.now() - hit.at < MISSING_RETRY_MS)) return hit.found;
+  const found = probe(choice).then((engine) => {
+    if (!engine) cache.set(key, { found: MISSING, at: Date.now() });
+    return engine;
+  });
+  cache.set(key, { found, at: Date.now() });
   return found;
+}
+
+const MISSING: Promise<undefined> = Promise.resolve(undefined);
+
+async function probe(choice: EngineChoice): Promise<SqlEngine | undefined> {
+  const log = choice.log ?? SILENT;
+  const order = !choice.prefer || choice.prefer === 'auto' ? ENGINE_IDS : [choice.prefer];
+  for (const id of order) {
+    const engine = await PROBES[id](choice);
+    if (typeof engine !== 'string') {
+      log.info(`SQLite engine: ${engine.label}`);
+      return engine;
+    }
+    log.info(`SQLite engine ${id} not available: ${engine}`);
+  }
+  log.warn(`no real SQLite engine found (tried ${order.join(', ')}); writes are off until one is installed`);
+  return undefined;
 }

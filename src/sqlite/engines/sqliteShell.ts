@@ -6,15 +6,16 @@ import { EngineAccess, EngineError, EngineId, SqlEngine, StatementRows, isBusyMe
  * error, which the shell prints on stderr. The file is passed as a `mode=rw`
  * (or `mode=ro`) URI so a missing database is never created.
  */
-export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine | undefined> {
+/** The engine, or why it is not available (for the log). */
+export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine | string> {
   try {
     const r = await runChild({ command, args: ['-version'], timeoutMs: 5000 });
     const m = /^(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
-    if (r.code !== 0 || !m) return undefined;
-    if (Number(m[1]) * 1000 + Number(m[2]) < 3033) return undefined;
+    if (r.code !== 0 || !m) return `${command} -version failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`;
+    if (Number(m[1]) * 1000 + Number(m[2]) < 3033) return `${command} is ${m[0]}; 3.33 or newer is needed (for -json)`;
     return new SqliteShellEngine(command, `sqlite3 shell ${m[0]}`);
-  } catch {
-    return undefined;
+  } catch (err) {
+    return `${command}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : err instanceof Error ? err.message : String(err)}`;
   }
 }
 

@@ -1,0 +1,108 @@
+/**
+ * The panel's detail of one database, as a service: it keeps the last
+ * detail per database with the files' identity it was made from, answers
+ * from that while the files are unchanged, runs at most one inspection per
+ * database at a time, and lets a newer request for changed files cancel
+ * (kill) the older inspection — the latest request wins. No vscode import:
+ * tested alone; StatusPanel is a thin adapter over it.
+ */
+import type { DatabaseDetail } from '../shared/protocol';
+import { describeError } from '../sqlite/errors';
+import { isAbortError } from '../sqlite/engines/engine';
+import { Log, SILENT } from '../sqlite/log';
+
+export type DetailBody = Omit<DatabaseDetail, 'id' | 'loading'>;
+
+export interface DetailDeps {
+  /** Cheap identity of the database's files right now (metadata only). */
+  identity(id: string): Promise<string>;
+  /** The full detail; must stop its work (kill its child) when `signal` aborts. */
+  inspect(id: string, signal: AbortSignal): Promise<DetailBody>;
+  /** What every detail carries before the report is in (explanations, snippets). */
+  base(id: string): DetailBody;
+  log?: Log;
+}
+
+interface Run {
+  identity: string;
+  controller: AbortController;
+  done: Promise<DatabaseDetail | undefined>;
+}
+
+export class DetailService {
+  private readonly cache = new Map<string, { identity: string; detail: DatabaseDetail }>();
+  private readonly running = new Map<string, Run>();
+  private readonly log: Log;
+  /** Inspections started, per database (for the log and the tests). */
+  readonly started = new Map<string, number>();
+
+  constructor(private readonly deps: DetailDeps) {
+    this.log = deps.log ?? SILENT;
+  }
+
+  /** The last detail made for this database, current or not (shown while a fresh one is made). */
+  last(id: string): DatabaseDetail | undefined {
+    return this.cache.get(id)?.detail;
+  }
+
+  /** What to show before a request answers: the last detail, or a loading one. */
+  placeholder(id: string): DatabaseDetail {
+    return this.last(id) ?? { id, loading: true, ...this.deps.base(id) };
+  }
+
+  /**
+   * The detail for the files as they are now. Unchanged files: the cached
+   * detail, no inspection. A request while an inspection of the same files
+   * runs joins it. Changed files: the running inspection is cancelled and a
+   * new one starts. Resolves undefined when a newer request superseded this one.
+   */
+  async request(id: string): Promise<DatabaseDetail | undefined> {
+    const identity = await this.deps.identity(id).catch(() => `unreadable:${Date.now()}`);
+    const hit = this.cache.get(id);
+    if (hit && hit.identity === identity) return hit.detail;
+    const run = this.running.get(id);
+    if (run && run.identity === identity) return run.done;
+    if (run) {
+      this.log.info(`inspection of ${id} cancelled: its files changed again`);
+      run.controller.abort();
+    }
+    return this.start(id, identity).done;
+  }
+
+  /** Forget what is known of these databases (a write happened, the user asked to refresh). */
+  invalidate(ids: readonly string[]): void {
+    for (const id of ids) this.cache.delete(id);
+  }
+
+  /** Cancels every running inspection (nobody shows them any more); the cache stays. */
+  cancelAll(): void {
+    for (const run of this.running.values()) run.controller.abort();
+    this.running.clear();
+  }
+
+  private start(id: string, identity: string): Run {
+    const controller = new AbortController();
+    this.started.set(id, (this.started.get(id) ?? 0) + 1);
+    const began = Date.now();
+    const run: Run = { identity, controller, done: Promise.resolve(undefined) };
+    this.running.set(id, run);
+    run.done = (async (): Promise<DatabaseDetail | undefined> => {
+      await Promise.resolve(); // registered as running before any of the work begins
+      let detail: DatabaseDetail;
+      try {
+        detail = { id, loading: false, ...(await this.deps.inspect(id, controller.signal)) };
+        this.log.info(`inspected ${id} in ${Date.now() - began} ms`);
+      } catch (err) {
+        if (isAbortError(err) || controller.signal.aborted) return undefined;
+        this.log.error(`inspection of ${id} failed after ${Date.now() - began} ms: ${describeError(err)}`);
+        detail = { id, loading: false, ...this.deps.base(id), error: describeError(err, id) };
+      } finally {
+        if (this.running.get(id)?.controller === controller) this.running.delete(id);
+      }
+      if (controller.signal.aborted) return undefined;
+      this.cache.set(id, { identity, detail });
+      return detail;
+    })();
+    return run;
+  }
+}
