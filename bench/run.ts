@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
+import { benchLivePanel } from './livePanel';
 import { benchPanel } from './panel';
 
 const QUICK = process.argv.includes('--quick');
@@ -82,7 +83,7 @@ async function deepBench(mib: number): Promise<void> {
   const file = path.join(dir, 'big.db');
   makeBigDb(file, mib, Math.max(1, Math.round(mib / 10)));
   const size = statSync(file).size + statSync(`${file}-wal`).size;
-  const ours = await median(1, () => run(process.execPath, [CLI, 'inspect', file, '--json', '--max-size', '4096']));
+  const ours = await median(1, () => run(process.execPath, [CLI, 'inspect', file, '--json', '--max-size', '2047']));
   const copy = path.join(dir, 'copy.db');
   const sql = '"select count(*) from blobs; select count(*) from small; pragma quick_check"';
   const shell = await median(1, () => run('sh', ['-c', `cp ${file} ${copy} && cp ${file}-wal ${copy}-wal && sqlite3 ${copy} ${sql} && rm -f ${copy}*`]));
@@ -96,6 +97,30 @@ async function deepBenches(): Promise<void> {
   for (const mib of QUICK ? [16] : [10, 100, 1024]) await deepBench(mib);
 }
 
+/**
+ * App config parsing must grow linearly with file size (a crafted 400 KB
+ * settings.py took 11.7 s before): `app-settings` on files of growing size,
+ * against grep reading the same bytes in the same run.
+ */
+async function configBench(): Promise<void> {
+  const sizes = QUICK ? [100, 400] : [100, 200, 400, 800];
+  const rows: { kb: number; ms: number; grep: number }[] = [];
+  for (const kb of sizes) {
+    const dir = path.join(WORK, `config-${kb}`);
+    mkdirSync(path.join(dir, 'proj'), { recursive: true });
+    const unit = '    "ENGINE": "django.db.backends.sqlite3", dj_database_url.config(default=\n';
+    writeFileSync(path.join(dir, 'proj', 'settings.py'), `DATABASES = {\n${unit.repeat(Math.floor((kb * 1024) / unit.length))}}\n`);
+    const js = ".exec('" + 'x'.repeat(50) + "\n new Database('a.db', {";
+    writeFileSync(path.join(dir, 'app.js'), `require('better-sqlite3')\n${js.repeat(Math.floor((kb * 1024) / js.length))}`);
+    const ours = await median(3, () => run(process.execPath, [CLI, 'app-settings', dir, '--json']));
+    const grep = await median(3, () => run('sh', ['-c', `grep -c -e ENGINE -e Database ${dir}/proj/settings.py ${dir}/app.js`]));
+    rows.push({ kb, ms: ours.ms, grep: grep.ms });
+  }
+  const first = rows[0]!;
+  const last = rows.at(-1)!;
+  say(`| app config parsing, crafted settings.py + app.js of ${sizes.join(' / ')} KB each | time grows ${(last.ms / first.ms).toFixed(1)}× for ${last.kb / first.kb}× the bytes | ${rows.map((r) => `${fmtMs(r.ms)} ms`).join(' / ')} | grep over the same files ${rows.map((r) => `${fmtMs(r.grep)} ms`).join(' / ')} (before this round: 2.1 s / 9.0 s / 33 s at 100 / 200 / 400 KB) |`);
+}
+
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
@@ -107,6 +132,8 @@ async function main(): Promise<void> {
   for (const [mib, wal] of QUICK ? [[16, 4]] : [[64, 8], [256, 32], [1024, 100]]) await headerBench(mib!, wal!);
   await deepBenches();
   await benchPanel(say, QUICK ? 50 : 200);
+  await configBench();
+  await benchLivePanel(say, WORK, QUICK ? 5 : 30);
   if (!QUICK) updateReadme();
 }
 

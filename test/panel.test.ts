@@ -5,7 +5,7 @@ import { connectionSnippets } from '../src/advice/snippets';
 import type { DatabaseRow } from '../src/shared/protocol';
 import { inspectDatabase } from '../src/sqlite/inspect';
 import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
-import { NO_CHROMIUM } from './helpers/browser';
+import { BrowserGlobals, NO_CHROMIUM } from './helpers/browser';
 import { Harness, openPanel } from './helpers/panelHarness';
 import { startPython, tempDir } from './helpers/fixtures';
 
@@ -71,9 +71,31 @@ print("ready")
     assert.match(await h.page.getByTestId('result').innerText(), /verified/);
   });
 
+  it('keeps keyboard focus, selection and scroll on the focused row across 20 state updates while another database grows', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => row({ id: `/w/db${String(i).padStart(2, '0')}.db`, relPath: `db${String(i).padStart(2, '0')}.db` }));
+    const a = many[30]!;
+    await h.post({ type: 'state', state: { databases: many, scanning: false, scannedOnce: true, summary: '60 databases' } });
+    await h.page.locator(`tr[data-id="${a.id}"]`).click();
+    await h.page.locator(`tr[data-id="${a.id}"]`).focus();
+    await h.page.evaluate(() => (globalThis as unknown as BrowserGlobals).scrollTo(0, 400));
+    const scrollBefore = await h.page.evaluate(() => (globalThis as unknown as BrowserGlobals).scrollY);
+    const rowBefore = await h.page.locator(`tr[data-id="${a.id}"]`).elementHandle();
+    for (let i = 1; i <= 20; i++) {
+      const grown = many.map((d) => (d.id === '/w/db05.db' ? { ...d, sizeBytes: 8192 + i * 65536, description: `DELETE · 4 KiB · ${i}` } : d));
+      await h.post({ type: 'state', state: { databases: grown, scanning: false, scannedOnce: true, summary: `60 databases · update ${i}` } });
+      assert.equal(await h.page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute('data-id')), a.id, `focus after update ${i}`);
+    }
+    assert.equal(await h.page.evaluate(() => (globalThis as unknown as BrowserGlobals).scrollY), scrollBefore);
+    assert.ok(await rowBefore!.evaluate((el) => el.isConnected), 'the same <tr> element, updated in place');
+    assert.equal(await h.page.locator(`tr[data-id="${a.id}"]`).getAttribute('aria-selected'), 'true');
+    assert.match(await h.page.locator('tr[data-id="/w/db05.db"] td[data-col="size"]').innerText(), /1\.3 MiB/);
+    assert.equal(await h.page.getByTestId('live').innerText(), '60 databases · update 20');
+  });
+
   it('disables write buttons with the reason when writes are off', async () => {
     const a = row({ id: '/w/a.db', relPath: 'a.db' });
     await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database', writesDisabledReason: 'This workspace is not trusted.' } });
+    await h.page.locator('tr[data-id="/w/a.db"]').click();
     assert.match(await h.page.locator('.notice').innerText(), /not trusted/);
     assert.equal(await h.page.locator('vscode-button[data-action="enableWal"]').getAttribute('disabled'), '');
   });

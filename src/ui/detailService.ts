@@ -84,6 +84,7 @@ export class DetailService {
     const controller = new AbortController();
     this.started.set(id, (this.started.get(id) ?? 0) + 1);
     const began = Date.now();
+    this.log.info(`inspecting ${id}`);
     const run: Run = { identity, controller, done: Promise.resolve(undefined) };
     this.running.set(id, run);
     run.done = (async (): Promise<DatabaseDetail | undefined> => {

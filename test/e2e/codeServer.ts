@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
@@ -31,11 +31,17 @@ function freePort(): Promise<number> {
 
 export interface CodeServer {
   url: string;
+  /** The server's process id (its process group holds the extension host and every child). */
+  pid: number;
   stop(): Promise<void>;
   log(): string;
 }
 
-export async function startCodeServer(profile: string, folder: string, userSettings: Record<string, unknown>): Promise<CodeServer> {
+/**
+ * `extension`: an unpacked extension folder to use instead of the packaged
+ * .vsix (the benchmark compares the current build with an older one).
+ */
+export async function startCodeServer(profile: string, folder: string, userSettings: Record<string, unknown>, extension?: string): Promise<CodeServer> {
   const data = path.join(profile, 'data');
   const ext = path.join(profile, 'ext');
   mkdirSync(path.join(data, 'User'), { recursive: true });
@@ -53,7 +59,12 @@ export async function startCodeServer(profile: string, folder: string, userSetti
   }, null, 2));
   const env = { ...process.env, XDG_CONFIG_HOME: path.join(profile, 'config'), XDG_DATA_HOME: path.join(profile, 'xdg-data'), HOME: profile };
   const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', data, '--extensions-dir', ext];
-  execFileSync(NODE24, [ENTRY, ...common, '--install-extension', VSIX], { env, stdio: 'pipe' });
+  if (extension) {
+    mkdirSync(ext, { recursive: true });
+    symlinkSync(extension, path.join(ext, 'sqlite-doctor.sqlite-doctor-0.0.0'));
+  } else {
+    execFileSync(NODE24, [ENTRY, ...common, '--install-extension', VSIX], { env, stdio: 'pipe' });
+  }
   const port = await freePort();
   let log = '';
   const child: ChildProcess = spawn(NODE24, [ENTRY, ...common, '--bind-addr', `127.0.0.1:${port}`, folder], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,6 +81,7 @@ export async function startCodeServer(profile: string, folder: string, userSetti
   }
   return {
     url: `${url}/?folder=${encodeURIComponent(folder)}`,
+    pid: child.pid!,
     log: () => log,
     stop: async () => {
       try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, Frame, Page, chromium } from 'playwright-core';
+import { Browser, Page, chromium } from 'playwright-core';
 import { makeFixtures, startPython, tempDir, truth } from '../helpers/fixtures';
 import { CHROMIUM_PATH } from '../helpers/browser';
 import { CHROMIUM_ARGS } from '../helpers/panelHarness';
 import { CodeServer, codeServerInstalled, startCodeServer } from './codeServer';
+import { palette, panelFrame } from './workbench';
 
 /**
  * End to end in a real VS Code (code-server) driven through Chromium: what a
@@ -34,23 +35,6 @@ function makeWorkspace(): string {
   return ws;
 }
 
-async function palette(page: Page, command: string): Promise<void> {
-  // Contributed commands appear once the extension host is up; the open palette does not refresh, so retry.
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.fill(`>${command}`);
-    const item = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
-    if (await item.isVisible({ timeout: 1500 }).catch(() => false)) {
-      await item.click();
-      return;
-    }
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`command not found in the palette: ${command}`);
-}
-
 async function toast(page: Page, text: RegExp, timeout = 20_000): Promise<string> {
   const t = page.locator('.notification-toast', { hasText: text }).first();
   await t.waitFor({ state: 'visible', timeout });
@@ -63,16 +47,6 @@ async function explorerMenu(page: Page, name: string): Promise<string[]> {
   const menu = page.locator('.monaco-menu .action-label');
   await menu.first().waitFor({ state: 'visible' });
   return (await menu.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-}
-
-async function panelFrame(page: Page, testid: string): Promise<Frame> {
-  for (let i = 0; i < 60; i++) {
-    for (const f of page.frames()) {
-      if (await f.locator(`[data-testid="${testid}"]`).count().catch(() => 0)) return f;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview frame shows ${testid}`);
 }
 
 describe('SQLite Doctor in a real VS Code', { skip, timeout: 300_000 }, () => {

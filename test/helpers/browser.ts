@@ -22,3 +22,10 @@ function find(): string | undefined {
 
 export const CHROMIUM_PATH = find();
 export const NO_CHROMIUM = CHROMIUM_PATH ? false : 'no Chromium or Chrome found (set CHROMIUM_PATH, or run scripts/e2e-setup.sh)';
+
+/** The few page globals tests read inside page.evaluate (the test tsconfig has no DOM lib). */
+export interface BrowserGlobals {
+  document: { activeElement: { getAttribute(name: string): string | null } | null };
+  scrollY: number;
+  scrollTo(x: number, y: number): void;
+}

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { runChild } from '../src/sqlite/engines/engine';
+import { filesIdentity } from '../src/sqlite/snapshot';
+import { DetailDeps, DetailService } from '../src/ui/detailService';
+import { DatabaseModel, ModelChange } from '../src/ui/model';
+import { RefreshThrottle } from '../src/ui/refreshThrottle';
+import { tempDir } from './helpers/fixtures';
+
+/**
+ * The pieces that keep the panel cheap and calm while an app writes: the
+ * detail service, the refresh throttle, the model's change events and scans,
+ * and child output decoding. All vscode-free, tested with real files and
+ * real child processes.
+ */
+function makeDb(file: string, rows = 1): void {
+  execFileSync('python3', ['-c', `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1]); c.execute("create table if not exists t(x)")
+c.executemany("insert into t values (?)", [(i,) for i in range(int(sys.argv[2]))]); c.commit()`, file, String(rows)]);
+}
+
+/** An inspection that is a real child process (sleep), so cancelling must kill it. */
+function sleepingDeps(seconds: number, pids: number[], killed: number[]): DetailDeps {
+  return {
+    identity: filesIdentity,
+    base: () => ({ walExplained: [], snippets: [] }),
+    inspect: async (id, signal) => {
+      const child = runChild({ command: 'sh', args: ['-c', `exec sleep ${seconds}`], timeoutMs: 60_000, signal });
+      const failure = child.then(() => undefined, (err: unknown) => err);
+      // The child's pid, to check that it is gone after a cancel.
+      await new Promise((r) => setTimeout(r, 50));
+      const ps = execFileSync('sh', ['-c', `pgrep -f "sleep ${seconds}" || true`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+      pids.push(...ps);
+      const err = await failure;
+      if (err) {
+        killed.push(...ps);
+        throw err;
+      }
+      return { walExplained: [], snippets: [], error: `inspected ${path.basename(id)}` };
+    },
+  };
+}
+
+describe('detail service', () => {
+  it('answers from the cache while the files are unchanged, and inspects again when they change', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.db');
+    makeDb(file);
+    let inspections = 0;
+    const service = new DetailService({
+      identity: filesIdentity,
+      base: () => ({ walExplained: [], snippets: [] }),
+      inspect: async () => ({ walExplained: [], snippets: [], error: `run ${++inspections}` }),
+    });
+    const first = await service.request(file);
+    const again = await service.request(file);
+    assert.equal(inspections, 1);
+    assert.equal(again, first);
+    makeDb(file, 5); // a real commit changes the file
+    const changed = await service.request(file);
+    assert.equal(inspections, 2);
+    assert.equal(changed?.error, 'run 2');
+  });
+
+  it('joins a running inspection of the same files instead of starting another', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.db');
+    makeDb(file);
+    let inspections = 0;
+    const service = new DetailService({
+      identity: filesIdentity,
+      base: () => ({ walExplained: [], snippets: [] }),
+      inspect: async () => { inspections++; await new Promise((r) => setTimeout(r, 200)); return { walExplained: [], snippets: [] }; },
+    });
+    const [a, b, c] = await Promise.all([service.request(file), service.request(file), service.request(file)]);
+    assert.equal(inspections, 1);
+    assert.ok(a && a === b && b === c);
+  });
+
+  it('the latest request wins: a newer one for changed files kills the older child', { timeout: 30_000 }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.db');
+    makeDb(file);
+    const pids: number[] = [];
+    const killed: number[] = [];
+    const service = new DetailService(sleepingDeps(7.25, pids, killed));
+    const older = service.request(file);
+    await new Promise((r) => setTimeout(r, 300));
+    makeDb(file, 3);
+    const newer = service.request(file);
+    assert.equal(await older, undefined, 'the superseded request resolves to nothing');
+    assert.ok(killed.length > 0, 'the older child was killed');
+    for (const pid of killed) assert.throws(() => process.kill(pid, 0), 'killed child is gone');
+    service.cancelAll();
+    assert.equal(await newer, undefined);
+    assert.equal(service.started.get(file), 2);
+  });
+
+  it('invalidates per path: only the named database is inspected again', async () => {
+    const dir = tempDir();
+    const [a, b] = [path.join(dir, 'a.db'), path.join(dir, 'b.db')];
+    makeDb(a);
+    makeDb(b);
+    const runs = new Map<string, number>();
+    const service = new DetailService({
+      identity: filesIdentity,
+      base: () => ({ walExplained: [], snippets: [] }),
+      inspect: async (id) => { runs.set(id, (runs.get(id) ?? 0) + 1); return { walExplained: [], snippets: [] }; },
+    });
+    await service.request(a);
+    await service.request(b);
+    service.invalidate([b]);
+    await service.request(a);
+    await service.request(b);
+    assert.deepEqual([runs.get(a), runs.get(b)], [1, 2]);
+  });
+});
+
+describe('refresh throttle', () => {
+  it('reads at least once per interval while events keep coming, and once after they stop', async () => {
+    const reads: number[] = [];
+    const start = Date.now();
+    let lastPoke = 0;
+    const throttle = new RefreshThrottle(async () => { reads.push(Date.now() - start); await new Promise((r) => setTimeout(r, 20)); }, 100);
+    // 20 events a second for 1 s: a debounce would read once, at the end.
+    for (let t = 0; t < 1000; t += 50) {
+      throttle.poke('b.db');
+      lastPoke = Date.now() - start;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    throttle.dispose();
+    assert.ok(reads.length >= 7, `${reads.length} reads: ${reads.join(', ')}`);
+    assert.ok(reads[0]! < 200, 'the first read comes within an interval');
+    assert.ok(reads.at(-1)! >= lastPoke, `a last read (${reads.at(-1)} ms) after the final event (${lastPoke} ms)`);
+    for (let i = 1; i < reads.length; i++) assert.ok(reads[i]! - reads[i - 1]! < 300, `gap ${reads[i]! - reads[i - 1]!} ms`);
+  });
+});
+
+describe('model change events and scans', () => {
+  it('a refresh names the path it re-read', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.db');
+    makeDb(file);
+    const model = new DatabaseModel();
+    await model.scan([{ folder: 'w', path: dir }], {});
+    const changes: ModelChange[] = [];
+    model.onDidChange((c) => changes.push(c));
+    makeDb(file, 2);
+    await model.refresh(file);
+    assert.deepEqual(changes, [{ kind: 'paths', paths: [file] }]);
+  });
+
+  it('a file the scan excludes is not added by a file event', async () => {
+    const dir = tempDir();
+    makeDb(path.join(dir, 'a.db'));
+    const model = new DatabaseModel();
+    await model.scan([{ folder: 'w', path: dir }], { exclude: ['**/node_modules'] });
+    mkdirSync(path.join(dir, 'node_modules', 'pkg'), { recursive: true });
+    const hidden = path.join(dir, 'node_modules', 'pkg', 'cache.db');
+    makeDb(hidden);
+    await model.refresh(hidden);
+    assert.equal(model.get(hidden), undefined);
+    const shown = path.join(dir, 'new.db');
+    makeDb(shown);
+    await model.refresh(shown);
+    assert.ok(model.get(shown));
+  });
+
+  it('a newer scan cancels the running one; scanning stays on until the newer one lands', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 30; i++) {
+      mkdirSync(path.join(dir, `d${i}`));
+      for (let j = 0; j < 50; j++) writeFileSync(path.join(dir, `d${i}`, `f${j}.txt`), 'x');
+    }
+    makeDb(path.join(dir, 'a.db'));
+    const model = new DatabaseModel();
+    const flags: boolean[] = [];
+    model.onDidChange((c) => { if (c.kind === 'scanning' || c.kind === 'all') flags.push(model.scanning); });
+    const first = model.scan([{ folder: 'w', path: dir }], { allFiles: true });
+    const second = model.scan([{ folder: 'w', path: dir }], {});
+    const [r1, r2] = await Promise.all([first, second]);
+    assert.deepEqual([r1.cancelled, r2.cancelled], [true, false]);
+    assert.equal(model.scanning, false);
+    // Never "not scanning" while the newer scan still runs.
+    assert.deepEqual(flags, [true, true, false]);
+    assert.equal(model.rows().length, 1);
+  });
+});
+
+describe('child output decoding', () => {
+  it('keeps multi-byte characters split across chunks (600 KB, several scripts)', async () => {
+    const names = ['données', 'Таблица', '表格数据', 'جدول', 'テーブル', '🗄️ emoji'];
+    const line = names.join(' | ');
+    const repeat = Math.ceil(600_000 / Buffer.byteLength(line));
+    const r = await runChild({ command: 'python3', args: ['-c', `import sys; s=sys.argv[1]; sys.stdout.buffer.write(((s + "\\n") * ${repeat}).encode())`, line], timeoutMs: 30_000 });
+    assert.ok(Buffer.byteLength(r.stdout) >= 600_000);
+    assert.ok(!r.stdout.includes('\ufffd'), 'no replacement characters');
+    assert.deepEqual(new Set(r.stdout.trim().split('\n')), new Set([line]));
+  });
+});
