@@ -21,7 +21,7 @@ const USAGE = `Usage:
 checkpoint --mode auto (the default) never blocks the app: PASSIVE, then TRUNCATE only when no other process has the database open.
 check --require integrity passes when integrity is unknown (a database changing on every read, or too large); --strict fails then too.
 
-Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused (the reason is printed),
+Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused or, for checkpoint, not finished (the reason is printed),
 4 a --require'd check did not pass.`;
 
 const WRITE_OPTIONS = {

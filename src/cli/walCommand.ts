@@ -4,7 +4,7 @@ import { CheckpointMode, OperationOptions, OperationResult, checkpoint, disableW
 import { walExplainedText } from '../sqlite/walExplained';
 import { CliIo, jsonText } from './io';
 
-/** Exit codes promised by the README: 0 done or already so, 3 refused, 1 error. */
+/** Exit codes promised by the README: 0 done or already so, 3 refused (or a checkpoint that could not copy every frame), 1 error. */
 export const EXIT_REFUSED = 3;
 
 export interface WriteCommandOptions {
@@ -48,5 +48,6 @@ function report(io: CliIo, r: OperationResult, opts: WriteCommandOptions, explai
     io.out(r.message);
     if (r.next) io.out(r.next);
   }
-  return r.outcome === 'refused' ? EXIT_REFUSED : 0;
+  const unfinished = r.checkpoint && (r.checkpoint.busy || r.checkpoint.framesLeft > 0);
+  return r.outcome === 'refused' || unfinished ? EXIT_REFUSED : 0;
 }
