@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeError } from '../sqlite/errors';
 import { CliIo, guardProcessOutput, processIo } from './io';
 import { appSettingsCommand } from './appSettingsCommand';
+import { locksCommand, watchCommand } from './locksCommand';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
 import { checkCommand, parseRequire } from './checkCommand';
@@ -17,6 +18,8 @@ const USAGE = `Usage:
   sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
   sqlite-doctor app-settings [DIR] [--exclude GLOB]… [--json]
+  sqlite-doctor locks FILE [--json]
+  sqlite-doctor watch FILE [--interval MS] [--duration S]
 
 checkpoint --mode auto (the default) never blocks the app: PASSIVE, then TRUNCATE only when no other process has the database open.
 check --require integrity passes when integrity is unknown (a database changing on every read, or too large); --strict fails then too.
@@ -125,6 +128,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (positionals.length > 1) throw new UsageError('app-settings takes one folder');
       await expectPath(positionals[0] ?? '.', 'folder');
       return appSettingsCommand(io, positionals[0] ?? '.', { json: !!values.json, exclude: values.exclude });
+    }
+    case 'locks': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));
+      if (positionals.length !== 1) throw new UsageError('locks takes exactly one FILE');
+      return locksCommand(io, positionals[0]!, { json: !!values.json });
+    }
+    case 'watch': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' }, duration: { type: 'string' } } }));
+      if (positionals.length !== 1) throw new UsageError('watch takes exactly one FILE');
+      const duration = integerOption('--duration', values.duration, 1, 86_400, 'seconds');
+      return watchCommand(io, positionals[0]!, { intervalMs: integerOption('--interval', values.interval, 50, 60_000, 'milliseconds') ?? 250, durationMs: duration === undefined ? undefined : duration * 1000 });
     }
     case undefined:
     case 'help':

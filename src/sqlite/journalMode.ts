@@ -1,5 +1,6 @@
 import { EngineChoice, findEngine } from './engines/select';
 import { EngineError, SqlEngine } from './engines/engine';
+import { readLockHolders } from './lockHolders';
 import { Intent, Preflight, PreflightOptions, preflight } from './preflight';
 import { DatabaseState, JournalMode, readDatabaseState } from './state';
 
@@ -229,8 +230,10 @@ async function checkpointResult(engine: SqlEngine, file: string, mode: Checkpoin
   const { busy, logFrames, checkpointedFrames, framesLeft } = cp;
   const holders = others.length ? ` (open in pid ${others.join(', ')})` : '';
   const label = mode === 'AUTO' ? `PASSIVE${truncated ? ' + TRUNCATE' : ''}` : mode;
+  // Who holds the frames back, from the lock bytes and reader marks (Linux), when it can be told.
+  const why = framesLeft > 0 || busy ? (await readLockHolders(file, { openFiles: false }).catch(() => undefined))?.diagnosis.find((d) => /cannot be checkpointed|write transaction|committing/.test(d)) : undefined;
   const message = framesLeft > 0 || busy
-    ? `Checkpoint (${label}) could not finish: ${checkpointedFrames} of ${logFrames} frame(s) copied, ${framesLeft} left, because another connection${holders} is reading an older snapshot or writing. Nothing is lost; the rest is copied once it finishes.`
+    ? `Checkpoint (${label}) could not finish: ${checkpointedFrames} of ${logFrames} frame(s) copied, ${framesLeft} left, because another connection${holders} is reading an older snapshot or writing${why ? ` (${why})` : ''}. Nothing is lost; the rest is copied once it finishes.`
     : `Checkpoint (${label}) done: ${checkpointedFrames} of ${logFrames} frame(s) copied into the database${truncated ? ', -wal emptied' : ''}.`;
   return { ...base, engine: engine.label, outcome: 'done', message, checkpoint: cp, after: snapshot(after) };
 }

@@ -22,6 +22,12 @@ export interface ShmIndex {
   salt1: number;
   salt2: number;
   nBackfill: number;
+  /**
+   * aReadMark[0..4]: the last WAL frame each reader slot's snapshot includes
+   * (a reader holding READi sees frames up to readMarks[i]; slot 0 reads the
+   * database file alone). 0xffffffff marks an unused slot.
+   */
+  readMarks: number[];
   /** Page number held by frame k (1-based), or undefined past the bytes we have. */
   pageOfFrame(k: number): number | undefined;
 }
@@ -49,6 +55,7 @@ export function parseShm(bytes: Uint8Array | undefined): ShmIndex | undefined {
     salt1: dv.getUint32(32, false),
     salt2: dv.getUint32(36, false),
     nBackfill: dv.getUint32(96, le),
+    readMarks: [0, 1, 2, 3, 4].map((i) => dv.getUint32(100 + 4 * i, le)),
     pageOfFrame(k: number) {
       const offset = k <= FIRST_BLOCK_FRAMES
         ? SHM_HEADER_BYTES + 4 * (k - 1)
