@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
 import { benchLivePanel } from './livePanel';
 import { benchPanel } from './panel';
+import { benchSampling } from './sampling';
 
 const QUICK = process.argv.includes('--quick');
 const WORK = path.resolve('.cache/bench');
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
   await deepBenches();
   await benchPanel(say, QUICK ? 50 : 200);
   await configBench();
+  await benchSampling(say, QUICK ? 3 : 10);
   await benchLivePanel(say, WORK, QUICK ? 5 : 30);
   if (!QUICK) updateReadme();
 }

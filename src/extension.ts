@@ -23,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const host: PanelHost = {
     model,
     details,
+    log,
     distUri: distDir,
     writesDisabledReason: () => writesDisabledReason(log),
     runAction: commands.panelAction(model, details, log),

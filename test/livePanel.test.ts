@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { runChild } from '../src/sqlite/engines/engine';
 import { filesIdentity } from '../src/sqlite/snapshot';
 import { DetailDeps, DetailService } from '../src/ui/detailService';
+import { LiveViewService, toPoints } from '../src/ui/liveView';
 import { DatabaseModel, ModelChange } from '../src/ui/model';
 import { RefreshThrottle } from '../src/ui/refreshThrottle';
 import { tempDir } from './helpers/fixtures';
@@ -80,7 +81,7 @@ describe('detail service', () => {
     assert.ok(a && a === b && b === c);
   });
 
-  it('the latest request wins: a newer one for changed files kills the older child', { timeout: 30_000 }, async () => {
+  it('the latest request wins: after a write or a refresh, the older child is killed', { timeout: 30_000 }, async () => {
     const dir = tempDir();
     const file = path.join(dir, 'a.db');
     makeDb(file);
@@ -90,6 +91,7 @@ describe('detail service', () => {
     const older = service.request(file);
     await new Promise((r) => setTimeout(r, 300));
     makeDb(file, 3);
+    service.invalidate([file]);
     const newer = service.request(file);
     assert.equal(await older, undefined, 'the superseded request resolves to nothing');
     assert.ok(killed.length > 0, 'the older child was killed');
@@ -97,6 +99,30 @@ describe('detail service', () => {
     service.cancelAll();
     assert.equal(await newer, undefined);
     assert.equal(service.started.get(file), 2);
+  });
+
+  it('a database that keeps changing still gets details: one follow-up per inspection, not a restart per change', { timeout: 30_000 }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'busy.db');
+    makeDb(file);
+    let inspections = 0;
+    const service = new DetailService({
+      identity: filesIdentity,
+      base: () => ({ walExplained: [], snippets: [] }),
+      inspect: async () => { inspections++; await new Promise((r) => setTimeout(r, 300)); return { walExplained: [], snippets: [], error: `run ${inspections}` }; },
+    });
+    const answers: (string | undefined)[] = [];
+    const started = Date.now();
+    // An app changes the file every 50 ms for 2 s; the panel asks after each change.
+    const asked: Promise<void>[] = [];
+    while (Date.now() - started < 2000) {
+      makeDb(file, 1);
+      asked.push(service.request(file).then((d) => { answers.push(d?.error); }));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all(asked);
+    assert.ok(answers.every((a) => a !== undefined), 'every request got a detail');
+    assert.ok(inspections >= 2 && inspections <= 5, `${inspections} inspections for ~30 changes in 2 s`);
   });
 
   it('invalidates per path: only the named database is inspected again', async () => {
@@ -200,5 +226,29 @@ describe('child output decoding', () => {
     assert.ok(Buffer.byteLength(r.stdout) >= 600_000);
     assert.ok(!r.stdout.includes('\ufffd'), 'no replacement characters');
     assert.deepEqual(new Set(r.stdout.trim().split('\n')), new Set([line]));
+  });
+});
+
+describe('live view service', () => {
+  it('folds samples to one point per second and marks the second a checkpoint happened in', () => {
+    const s = (at: number, wal: number, pending: number, checkpoint = false) => ({ at, walBytes: wal, lastFrame: pending, backfilled: 0, pendingFrames: pending, frameBytes: 4120, checkpoint, holders: [], diagnosis: [] });
+    assert.deepEqual(toPoints([s(1000, 10, 1), s(1250, 20, 2), s(1500, 30, 0, true), s(2100, 30, 1)]), [[1000, 30, 0, 1], [2000, 30, 1, 0]]);
+  });
+
+  it('samples only while watching, posts at most once a second, and stops when paused', { timeout: 20_000 }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.db');
+    makeDb(file);
+    const posts: number[] = [];
+    const service = new LiveViewService(() => posts.push(Date.now()), { intervalMs: 50 });
+    service.watch(file);
+    await new Promise((r) => setTimeout(r, 2500));
+    service.pause();
+    const atPause = posts.length;
+    assert.equal(service.watching, undefined);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(posts.length, atPause, 'nothing after pause');
+    assert.ok(atPause >= 1 && atPause <= 3, `${atPause} posts in 2.5 s of a quiet database`);
+    for (let i = 1; i < posts.length; i++) assert.ok(posts[i]! - posts[i - 1]! >= 990);
   });
 });

@@ -92,6 +92,26 @@ print("ready")
     assert.equal(await h.page.getByTestId('live').innerText(), '60 databases · update 20');
   });
 
+  it('shows the live view of the selected database: chart, holders with roles, diagnosis', async () => {
+    const a = row({ id: '/w/live.db', relPath: 'live.db', journalMode: 'wal', status: 'ok' });
+    await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database' } });
+    await h.page.locator('tr[data-id="/w/live.db"]').click();
+    const now = Date.now();
+    await h.post({ type: 'live', live: {
+      id: a.id, frameBytes: 4120,
+      points: [[now - 3000, 100_000, 10, 0], [now - 2000, 400_000, 90, 0], [now - 1000, 400_000, 0, 1], [now, 500_000, 20, 0]],
+      holders: [{ pid: 4121, command: 'python manage.py runserver', locks: ['SHARED', 'WRITE'], role: 'writer' }, { pid: 733, command: 'celery worker', locks: ['SHARED', 'READ1'], role: 'reader' }],
+      diagnosis: ['3,812 frame(s) (15 MiB) cannot be checkpointed: pid 733 `celery worker` reads a snapshot ending at frame 1,204'],
+    } });
+    const holders = await h.page.getByTestId('holders').innerText();
+    assert.match(holders, /4121\s+writer\s+SHARED WRITE\s+python manage\.py runserver/);
+    assert.match(holders, /733\s+reader/);
+    assert.match(await h.page.getByTestId('diagnosis').innerText(), /pid 733 `celery worker`/);
+    assert.equal(await h.page.locator('.live-chart line.ckpt').count(), 1);
+    assert.equal(await h.page.locator('.live-chart polyline').count(), 2);
+    await h.page.screenshot({ path: path.join(__dirname, '..', 'test-output', 'panel-live.png') });
+  });
+
   it('disables write buttons with the reason when writes are off', async () => {
     const a = row({ id: '/w/a.db', relPath: 'a.db' });
     await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database', writesDisabledReason: 'This workspace is not trusted.' } });

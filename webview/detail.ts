@@ -37,7 +37,8 @@ export function renderDetail(row: DatabaseRow, detail: DatabaseDetail | undefine
   if (!detail || detail.loading) body = h('div', { class: 'loading' }, h('vscode-progress-ring', {}), 'Reading the database…');
   else if (detail.error || !detail.report) body = h('div', { class: 'error', role: 'alert' }, detail.error ?? 'No details available.');
   else body = tabs(detail, detail.report, tab, on);
-  return h('section', { class: 'detail', 'data-testid': 'detail' }, head, problems, body);
+  // The live view (a persistent element of main.ts) is placed here, above the tabs.
+  return h('section', { class: 'detail', 'data-testid': 'detail' }, head, problems, h('div', { class: 'live-anchor' }), body);
 }
 
 function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefined, on: DetailHandlers): HTMLElement {

@@ -1,9 +1,10 @@
 import {
   provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodePanels, vsCodePanelTab, vsCodePanelView, vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
-import type { DatabaseDetail, HostMessage, PanelState } from '../src/shared/protocol';
+import type { DatabaseDetail, HostMessage, LiveView, PanelState } from '../src/shared/protocol';
 import { renderDetail } from './detail';
 import { h } from './dom';
+import { renderLive } from './liveView';
 import { OverviewView } from './overview';
 import { loadUiState, saveUiState, send } from './vscodeApi';
 
@@ -24,7 +25,10 @@ let ui = loadUiState();
 
 const overview = new OverviewView(select, () => send({ type: 'scan' }));
 const detailSlot = h('div', { class: 'detail-slot' });
+const liveSlot = h('div', { class: 'live-slot' });
 let detailKey = '';
+let live: LiveView | undefined;
+let liveShown: LiveView | undefined;
 
 function select(id: string): void {
   if (ui.selected === id) return;
@@ -42,6 +46,12 @@ function render(): void {
   if (!root.contains(overview.element)) root.replaceChildren(overview.element, detailSlot);
   overview.update(state, ui.selected);
   renderDetailIfChanged(state);
+  const current = live && live.id === ui.selected ? live : undefined;
+  if (current !== liveShown) {
+    liveShown = current;
+    const shown = renderLive(current);
+    liveSlot.replaceChildren(...(shown ? [shown] : []));
+  }
 }
 
 function renderDetailIfChanged(s: PanelState): void {
@@ -58,7 +68,10 @@ function renderDetailIfChanged(s: PanelState): void {
         tab: (tab) => { ui = { ...ui, tab }; saveUiState(ui); },
       })
     : s.databases.length ? h('p', { class: 'muted hint' }, 'Select a database to see its details.') : null;
-  keepFocusAndScroll(() => detailSlot.replaceChildren(...(content ? [content] : [])));
+  keepFocusAndScroll(() => {
+    detailSlot.replaceChildren(...(content ? [content] : []));
+    content?.querySelector('.live-anchor')?.append(liveSlot);
+  });
 }
 
 /** Rebuilding the detail must not move the page or drop the focus of a control inside it. */
@@ -90,6 +103,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'select':
       ui = { ...ui, selected: msg.id };
       saveUiState(ui);
+      break;
+    case 'live':
+      live = msg.live;
       break;
     case 'operationResult':
       results.set(msg.id, { ok: msg.ok, message: msg.message });

@@ -4,7 +4,7 @@
  * webview); the host validates every incoming message with
  * `parseWebviewMessage` before acting on it.
  */
-import type { InspectReport } from '../sqlite/reportTypes';
+import type { InspectReport, LockHolder } from '../sqlite/reportTypes';
 import type { ConnectionSnippet } from '../advice/snippets';
 import type { Check } from '../advice/checkTypes';
 import type { ConnectionFinding } from '../advice/findings';
@@ -53,7 +53,22 @@ export interface DatabaseDetail {
   appSettings?: ConnectionFinding[];
 }
 
+/**
+ * The live view of the selected database: one point per second over the last
+ * ten minutes ([time ms, -wal bytes, frames not yet checkpointed, 1 if a
+ * checkpoint happened in that second]), who holds it, and what that means.
+ */
+export interface LiveView {
+  id: string;
+  points: [number, number, number, number][];
+  /** Bytes of one WAL frame (page + 24-byte header): pending frames × this = bytes still to copy. */
+  frameBytes: number;
+  holders: LockHolder[];
+  diagnosis: string[];
+}
+
 export type HostMessage =
+  | { type: 'live'; live: LiveView }
   | { type: 'state'; state: PanelState }
   | { type: 'detail'; detail: DatabaseDetail }
   | { type: 'select'; id: string }

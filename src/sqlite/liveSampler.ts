@@ -15,6 +15,7 @@ export interface LiveSample {
   lastFrame: number;
   backfilled: number;
   pendingFrames: number;
+  frameBytes: number;
   /** A checkpoint happened since the previous sample. */
   checkpoint: boolean;
   holders: LockHolder[];
@@ -93,6 +94,7 @@ export class LiveSampler {
         lastFrame,
         backfilled,
         pendingFrames: r.wal?.pendingFrames ?? 0,
+        frameBytes: r.wal?.frameBytes ?? this.state.value.pageSize + 24,
         checkpoint: !!prev && (backfilled > prev.backfilled || lastFrame < prev.lastFrame),
         holders,
         diagnosis: r.diagnosis,

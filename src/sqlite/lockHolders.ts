@@ -1,6 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatBytes } from './format';
+import type { LockHolder, Role } from './reportTypes';
+export type { LockHolder, Role };
 import { LockEntry, readLockEntries } from './locks';
 import { processesWithOpen } from './openers';
 import { DatabaseState, readDatabaseState } from './state';
@@ -13,17 +15,6 @@ import { SHM_HEADER_BYTES, ShmIndex, parseShm } from './walIndex';
  * without taking a lock or a connection: Linux lists every lock in
  * /proc/locks and every open file in /proc/PID/fd. Reading changes nothing.
  */
-export type Role = 'writer' | 'checkpointer' | 'reader' | 'open';
-
-export interface LockHolder {
-  pid: number;
-  /** The process's command line, shortened. */
-  command: string;
-  /** SQLite's names: SHARED, RESERVED, PENDING, EXCLUSIVE (database file); WRITE, CHECKPOINT, RECOVER, READ0..READ4 (-shm). */
-  locks: string[];
-  role: Role;
-}
-
 export interface WalReader {
   slot: number;
   /** Last WAL frame the readers in this slot see (0: the database file alone). */

@@ -75,6 +75,18 @@ export interface FileLocks {
   pids: number[];
 }
 
+/** A process that has a database open, with SQLite's names for the locks it holds (see lockHolders.ts). */
+export type Role = 'writer' | 'checkpointer' | 'reader' | 'open';
+
+export interface LockHolder {
+  pid: number;
+  /** The process's command line, shortened. */
+  command: string;
+  /** SQLite's names: SHARED, RESERVED, PENDING, EXCLUSIVE (database file); WRITE, CHECKPOINT, RECOVER, READ0..READ4 (-shm). */
+  locks: string[];
+  role: Role;
+}
+
 /**
  * What a fresh SQLite connection would see in a database, worked out from the
  * file's header and its sidecars alone (no SQL, no full read of the main file).

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
+import type { Log } from '../sqlite/log';
 import type { DetailService } from './detailService';
+import { LiveViewService } from './liveView';
 import type { DatabaseModel, ModelChange } from './model';
 import { panelHtml } from './panelHtml';
 import { summarize } from './viewModel';
@@ -17,6 +19,7 @@ export const PANEL_VIEW_TYPE = 'sqliteDoctor.statusPanel';
 export interface PanelHost {
   model: DatabaseModel;
   details: DetailService;
+  log: Log;
   distUri: vscode.Uri;
   /** Why writes are off, if they are (untrusted workspace, no engine). */
   writesDisabledReason(): Promise<string | undefined>;
@@ -29,6 +32,8 @@ export class StatusPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private selected: string | undefined;
   private ready = false;
+  /** Samples the selected database only while the panel is visible. */
+  private readonly live: LiveViewService;
 
   static show(host: PanelHost, select?: string): StatusPanel {
     if (StatusPanel.current) {
@@ -54,8 +59,10 @@ export class StatusPanel {
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost) {
     panel.iconPath = vscode.Uri.joinPath(host.distUri, '..', 'media', 'icon.png');
     panel.webview.html = panelHtml(panel.webview, host.distUri);
+    this.live = new LiveViewService((live) => this.post({ type: 'live', live }), { log: host.log });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => this.followLive()),
       panel.webview.onDidReceiveMessage((raw) => {
         const msg = parseWebviewMessage(raw);
         if (msg) void this.handle(msg);
@@ -83,6 +90,7 @@ export class StatusPanel {
         await this.postState();
         if (this.selected) {
           this.post({ type: 'select', id: this.selected });
+          this.followLive();
           await this.postDetail(this.selected);
         }
         return;
@@ -91,6 +99,7 @@ export class StatusPanel {
       case 'select':
         if (!this.host.model.get(msg.id) || msg.id === this.selected) return;
         this.selected = msg.id;
+        this.followLive();
         return this.postDetail(msg.id);
       case 'action': {
         // Only databases the model knows: the webview cannot name arbitrary files.
@@ -115,7 +124,14 @@ export class StatusPanel {
     this.selected = id;
     if (!this.ready) return; // the handshake will show it
     this.post({ type: 'select', id });
+    this.followLive();
     void this.postDetail(id);
+  }
+
+  /** Live sampling runs for the selected database while the panel is visible, and not otherwise. */
+  private followLive(): void {
+    if (this.panel.visible && this.ready && this.selected) this.live.watch(this.selected);
+    else this.live.pause();
   }
 
   private async postState(): Promise<void> {
@@ -146,6 +162,7 @@ export class StatusPanel {
   private dispose(): void {
     StatusPanel.current = undefined;
     this.host.details.cancelAll();
+    this.live.stop();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

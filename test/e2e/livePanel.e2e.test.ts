@@ -144,4 +144,44 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     assert.ok(logLines(profile).some((l) => l.includes('scan:') && lineTime(l) >= reloadAt), 'the reloaded window logs too');
     assert.ok(inspectionsOfA(reloadAt, Date.now()) <= 1, `${inspectionsOfA(reloadAt, Date.now())} inspections after reload`);
   });
+
+  it('shows who holds a WAL database live: a writer, a pinned reader, the frames it holds back', async () => {
+    const file = path.join(ws, 'c.db');
+    const { child } = await startPython(MAKE_DB.replace('c = sqlite3.connect(sys.argv[1])', 'c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=wal")'), [file]);
+    await new Promise((r) => child.on('exit', r));
+    const reader = await startPython(String.raw`
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN"); c.execute("SELECT count(*) FROM t").fetchone()
+print("ready", flush=True)
+sys.stdin.read()
+`, [file]);
+    const writer = await startPython(APP.replace('randomblob(100000)', 'randomblob(3000)'), [file, '40']);
+    try {
+      await palette(page, 'SQLite: Scan Workspace for Databases');
+      await palette(page, 'SQLite: Show Status Panel');
+      const frame = await panelFrame(page, 'grid');
+      const row = frame.locator(`tr[data-id="${file}"]`);
+      await row.waitFor({ timeout: 20_000 });
+      await row.click();
+      const holders = frame.getByTestId('holders');
+      await holders.waitFor({ timeout: 20_000 });
+      const deadline = Date.now() + 15_000;
+      let diagnosis = '';
+      while (Date.now() < deadline) {
+        diagnosis = await frame.getByTestId('diagnosis').innerText().catch(() => '');
+        if (diagnosis.includes(`pid ${reader.child.pid}`) && /cannot be checkpointed/.test(diagnosis)) break;
+        await page.waitForTimeout(250);
+      }
+      assert.match(diagnosis, new RegExp(`cannot be checkpointed: pid ${reader.child.pid}`));
+      const table = await holders.innerText();
+      assert.match(table, new RegExp(`${reader.child.pid}\\s+reader`));
+      await page.waitForTimeout(6000); // a few seconds of chart
+      await frame.getByTestId('live-view').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(OUT, 'e2e-live-locks.png') });
+    } finally {
+      reader.child.kill('SIGKILL');
+      writer.child.kill('SIGKILL');
+    }
+  });
 });
