@@ -4,6 +4,7 @@ import { describeError } from '../sqlite/errors';
 import { CliIo, guardProcessOutput, processIo } from './io';
 import { appSettingsCommand } from './appSettingsCommand';
 import { locksCommand, watchCommand } from './locksCommand';
+import { backupCommand, parseSetting, setCommand, vacuumCommand } from './maintenanceCommand';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
 import { checkCommand, parseRequire } from './checkCommand';
@@ -18,6 +19,9 @@ const USAGE = `Usage:
   sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
   sqlite-doctor app-settings [DIR] [--exclude GLOB]… [--json]
+  sqlite-doctor backup FILE DEST [--force] [--journal-mode delete|wal] [--busy-timeout MS] [--json]
+  sqlite-doctor vacuum FILE [--into DEST] [--dry-run] [--busy-timeout MS] [--json]
+  sqlite-doctor set FILE auto_vacuum=none|full|incremental|page_size=N [--dry-run] [--busy-timeout MS] [--json]
   sqlite-doctor locks FILE [--json]
   sqlite-doctor watch FILE [--interval MS] [--duration S]
 
@@ -128,6 +132,25 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (positionals.length > 1) throw new UsageError('app-settings takes one folder');
       await expectPath(positionals[0] ?? '.', 'folder');
       return appSettingsCommand(io, positionals[0] ?? '.', { json: !!values.json, exclude: values.exclude });
+    }
+    case 'backup': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, force: { type: 'boolean' }, 'journal-mode': { type: 'string' }, 'busy-timeout': { type: 'string' } } }));
+      if (positionals.length !== 2) throw new UsageError('backup takes FILE and DEST');
+      const mode = values['journal-mode'] ?? 'delete';
+      if (mode !== 'delete' && mode !== 'wal') throw new UsageError('--journal-mode must be delete or wal');
+      return backupCommand(io, positionals[0]!, positionals[1]!, { json: !!values.json, force: !!values.force, journalMode: mode, busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
+    }
+    case 'vacuum': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, into: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' } } }));
+      if (positionals.length !== 1) throw new UsageError('vacuum takes exactly one FILE');
+      return vacuumCommand(io, positionals[0]!, { json: !!values.json, into: values.into, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
+    }
+    case 'set': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' } } }));
+      if (positionals.length !== 2) throw new UsageError('set takes FILE and one setting=value');
+      const req = parseSetting(positionals[1]!);
+      if (typeof req === 'string') throw new UsageError(req);
+      return setCommand(io, positionals[0]!, req, { json: !!values.json, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
     }
     case 'locks': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));

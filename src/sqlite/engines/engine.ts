@@ -20,7 +20,8 @@ export interface SqlEngine {
   readonly id: EngineId;
   /** e.g. "sqlite3 shell 3.40.1" */
   readonly label: string;
-  run(file: string, statements: readonly string[], busyTimeoutMs: number, access?: EngineAccess): Promise<StatementRows[]>;
+  /** Aborting `signal` kills the engine's process: SQLite rolls back whatever was not committed. */
+  run(file: string, statements: readonly string[], busyTimeoutMs: number, access?: EngineAccess, signal?: AbortSignal): Promise<StatementRows[]>;
 }
 
 /**
@@ -144,9 +145,9 @@ class ScriptEngine implements SqlEngine {
     this.id = route.id;
   }
 
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw'): Promise<StatementRows[]> {
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw', signal?: AbortSignal): Promise<StatementRows[]> {
     const job = JSON.stringify({ file, statements, busyTimeoutMs, access });
-    const r = await runChild({ command: this.route.command, args: [...this.route.prefix, job], env: this.route.env, timeoutMs: busyTimeoutMs });
+    const r = await runChild({ command: this.route.command, args: [...this.route.prefix, job], env: this.route.env, timeoutMs: busyTimeoutMs, signal });
     return parseEnvelope(r.stdout, r.stderr, this.label);
   }
 }

@@ -27,20 +27,33 @@ class SqliteShellEngine implements SqlEngine {
   readonly id: EngineId = 'sqlite3-shell';
   constructor(private readonly command: string, readonly label: string) {}
 
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw'): Promise<StatementRows[]> {
-    const script = [`.timeout ${Math.round(busyTimeoutMs)}`, ...statements.map((s) => `${s};`)].join('\n') + '\n';
-    const r = await runChild({ command: this.command, args: ['-batch', '-bail', '-json', fileUri(file, access)], stdin: script, timeoutMs: busyTimeoutMs });
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw', signal?: AbortSignal): Promise<StatementRows[]> {
+    // The shell prints a JSON array only for statements that return rows (VACUUM returns none),
+    // so each statement is followed by a marker row: the arrays between markers are its rows.
+    const script = [`.timeout ${Math.round(busyTimeoutMs)}`, ...statements.map((s) => `${s};\nSELECT 1 AS ${MARKER};`)].join('\n') + '\n';
+    const r = await runChild({ command: this.command, args: ['-batch', '-bail', '-json', fileUri(file, access)], stdin: script, timeoutMs: busyTimeoutMs, signal });
     if (r.code !== 0 || r.stderr.trim()) {
       const msg = r.stderr.trim().replace(/^(Parse |Runtime )?error( near line \d+)?:\s*/i, '') || `exit code ${r.code}`;
       throw new EngineError(msg, isBusyMessage(msg));
     }
-    const results = splitJsonArrays(r.stdout).map((rows) => rows.map((row) => Object.values(row)));
+    const results: StatementRows[] = [];
+    let current: StatementRows = [];
+    for (const rows of splitJsonArrays(r.stdout)) {
+      if (rows.length === 1 && Object.keys(rows[0]!).join() === MARKER) {
+        results.push(current);
+        current = [];
+      } else {
+        current.push(...rows.map((row) => Object.values(row)));
+      }
+    }
     if (results.length !== statements.length) {
-      throw new EngineError(`the sqlite3 shell returned ${results.length} result(s) for ${statements.length} statement(s)`, false);
+      throw new EngineError(`the sqlite3 shell finished ${results.length} of ${statements.length} statement(s)`, false);
     }
     return results;
   }
 }
+
+const MARKER = '__sqlite_doctor_end__';
 
 /** The shell prints one JSON array per statement that returned rows. */
 function splitJsonArrays(stdout: string): Record<string, unknown>[][] {
