@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     distUri: distDir,
     writesDisabledReason: () => writesDisabledReason(log),
-    runAction: commands.panelAction(model, details, log),
+    runAction: commands.panelAction(model, details, distDir.fsPath, log),
     scan: () => commands.scanWorkspace(model, true),
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
@@ -48,6 +48,9 @@ export function activate(context: vscode.ExtensionContext): void {
     register('sqliteDoctor.enableWal', (...args) => commands.write('enableWal', model, log, args)),
     register('sqliteDoctor.disableWal', (...args) => commands.write('disableWal', model, log, args)),
     register('sqliteDoctor.checkpoint', (...args) => commands.write('checkpoint', model, log, args)),
+    register('sqliteDoctor.backup', (...args) => commands.maintain('backup', model, distDir.fsPath, log, args)),
+    register('sqliteDoctor.vacuum', (...args) => commands.maintain('vacuum', model, distDir.fsPath, log, args)),
+    register('sqliteDoctor.setUpLitestream', (...args) => commands.maintain('litestream', model, distDir.fsPath, log, args)),
     register('sqliteDoctor.refresh', (...args) => commands.refresh(model, details, args)),
     register('sqliteDoctor.reveal', (...args) => commands.reveal(model, args)),
     register('sqliteDoctor.copyConnectionSettings', (...args) => commands.copyConnectionSettings(model, args)),

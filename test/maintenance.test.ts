@@ -196,3 +196,23 @@ describe('killed at random moments', () => {
     }
   });
 });
+
+describe('Litestream setup', () => {
+  it('writes a config Litestream (and our own finder) reads back, and checks the preconditions it can', async () => {
+    const { litestreamPlan } = await import('../src/advice/litestreamSetup');
+    const { parseLitestream } = await import('../src/advice/stacks/litestream');
+    const { parse } = await import('yaml');
+    const db = '/srv/app/db.sqlite3';
+    const noApp = litestreamPlan(db, '/backup/db', 'delete', { connections: [], backups: [] });
+    const doc = parse(noApp.yaml) as { dbs: { path: string; replica: { type: string; path: string } }[] };
+    assert.deepEqual(doc.dbs[0], { path: db, replica: { type: 'file', path: '/backup/db', 'sync-interval': '1s' } });
+    assert.deepEqual((await parseLitestream(noApp.yaml, 'litestream.yml'))?.databases, [db]);
+    assert.deepEqual(noApp.checks.map((c) => c.ok), [false, false, true]);
+    assert.match(noApp.checks[0]!.text, /Enable WAL first/);
+    const django = { stack: 'django' as const, file: 'proj/settings.py', line: 12, databaseExpr: 'BASE_DIR / "db.sqlite3"', database: db, pragmas: { busy_timeout: '5000' }, defaults: {}, notes: [] };
+    const ready = litestreamPlan(db, '/backup/db', 'wal', { connections: [django], backups: [] });
+    assert.deepEqual(ready.checks.map((c) => c.ok), [true, true, true]);
+    assert.match(ready.checks[1]!.text, /busy_timeout \(5000, proj\/settings\.py:12\)/);
+    assert.match(ready.verifyRestore, /^litestream restore -o \/tmp\/restored\.db/);
+  });
+});

@@ -7,7 +7,7 @@ import { inspectDatabase } from '../src/sqlite/inspect';
 import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
 import { BrowserGlobals, NO_CHROMIUM } from './helpers/browser';
 import { Harness, openPanel } from './helpers/panelHarness';
-import { startPython, tempDir } from './helpers/fixtures';
+import { makeFixtures, startPython, tempDir } from './helpers/fixtures';
 
 /** The built webview in headless Chromium: what a person sees and what it sends to the host. */
 const skip = NO_CHROMIUM;
@@ -110,6 +110,21 @@ print("ready")
     assert.equal(await h.page.locator('.live-chart line.ckpt').count(), 1);
     assert.equal(await h.page.locator('.live-chart polyline').count(), 2);
     await h.page.screenshot({ path: path.join(__dirname, '..', 'test-output', 'panel-live.png') });
+  });
+
+  it('puts the fix beside the checklist line it fixes: VACUUM by wasted space, Back Up and Litestream by backups', async () => {
+    const a = row({ id: '/w/fix.db', relPath: 'fix.db', journalMode: 'wal', status: 'ok' });
+    await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database' } });
+    await h.page.locator('tr[data-id="/w/fix.db"]').click();
+    const report = { ...(await inspectDatabase(path.join(makeFixtures(), 'freelist.db'))), path: a.id };
+    await h.post({ type: 'detail', detail: { id: a.id, loading: false, report, walExplained: [], snippets: [], checks: [
+      { id: 'freelist', title: 'Little wasted space', status: 'warn', reason: '60% of the pages are free.' },
+      { id: 'backup', title: 'Backed up safely', status: 'info', reason: 'No Litestream config names this database.' },
+    ] } });
+    await h.page.locator('vscode-button[data-action="vacuum-freelist"]').click();
+    await h.page.locator('vscode-button[data-action="litestream-backup"]').click();
+    assert.deepEqual((await h.sent()).slice(-2), [{ type: 'action', action: 'vacuum', id: a.id }, { type: 'action', action: 'litestream', id: a.id }]);
+    assert.equal(await h.page.locator('vscode-button[data-action="backup-backup"]').count(), 1);
   });
 
   it('disables write buttons with the reason when writes are off', async () => {

@@ -36,14 +36,14 @@ export function renderDetail(row: DatabaseRow, detail: DatabaseDetail | undefine
   let body: HTMLElement;
   if (!detail || detail.loading) body = h('div', { class: 'loading' }, h('vscode-progress-ring', {}), 'Reading the database…');
   else if (detail.error || !detail.report) body = h('div', { class: 'error', role: 'alert' }, detail.error ?? 'No details available.');
-  else body = tabs(detail, detail.report, tab, on);
+  else body = tabs(detail, detail.report, tab, writesDisabled, on);
   // The live view (a persistent element of main.ts) is placed here, above the tabs.
   return h('section', { class: 'detail', 'data-testid': 'detail' }, head, problems, h('div', { class: 'live-anchor' }), body);
 }
 
-function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefined, on: DetailHandlers): HTMLElement {
+function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefined, writesDisabled: boolean, on: DetailHandlers): HTMLElement {
   const views: [string, string, HTMLElement][] = [
-    ...(detail.checks ? [['checklist', 'Production checklist', checklist(detail)] as [string, string, HTMLElement]] : []),
+    ...(detail.checks ? [['checklist', 'Production checklist', checklist(detail, writesDisabled, on)] as [string, string, HTMLElement]] : []),
     ['file', 'File settings', fileSettings(r)],
     ['connection', 'Connection settings', connectionSettings(detail, on)],
     ['tables', `Tables (${r.tables.length})`, tables(r)],
@@ -58,13 +58,23 @@ function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefin
 
 const MARK: Record<Check['status'], string> = { ok: '✓', info: 'i', warn: '!', fail: '✗', unknown: '?' };
 
-function checklist(detail: DatabaseDetail): HTMLElement {
+/** The action that fixes a checklist line, beside it (disabled, with the reason, when writes are off). */
+const FIXES: Partial<Record<Check['id'], (c: Check) => [string, PanelAction][]>> = {
+  freelist: (c) => (c.status === 'warn' ? [['VACUUM', 'vacuum']] : []),
+  backup: () => [['Back Up…', 'backup'], ['Set Up Litestream…', 'litestream']],
+  wal: (c) => (c.status === 'ok' ? [] : [['Enable WAL', 'enableWal']]),
+};
+
+function checklist(detail: DatabaseDetail, writesDisabled: boolean, on: DetailHandlers): HTMLElement {
   const apps = detail.appSettings ?? [];
+  const fixes = (c: Check) => (FIXES[c.id]?.(c) ?? []).map(([label, action]) =>
+    h('vscode-button', { appearance: 'secondary', disabled: writesDisabled, title: writesDisabled ? 'Writes are off here (see the notice above)' : undefined, onclick: () => on.action(action), 'data-action': `${action}-${c.id}` }, label));
   return h('div', {},
     h('table', { class: 'kv checklist', 'data-testid': 'checklist' }, h('tbody', {}, ...detail.checks!.map((c) => h('tr', { class: `check check-${c.status}` },
       h('td', { class: 'mark', title: c.status }, MARK[c.status]),
       h('th', { scope: 'row' }, c.title),
-      h('td', {}, c.reason, c.fix && c.status !== 'ok' && c.status !== 'info' ? h('div', { class: 'muted fix' }, c.fix) : null),
+      h('td', {}, c.reason, c.fix && c.status !== 'ok' && c.status !== 'info' ? h('div', { class: 'muted fix' }, c.fix) : null,
+        ...(fixes(c).length ? [h('div', { class: 'fix-actions' }, ...fixes(c))] : [])),
     )))),
     h('h3', {}, 'App settings for this database'),
     apps.length

@@ -74,7 +74,7 @@ export type HostMessage =
   | { type: 'select'; id: string }
   | { type: 'operationResult'; id: string; ok: boolean; message: string };
 
-export const ACTIONS = ['enableWal', 'disableWal', 'checkpoint', 'refresh', 'reveal'] as const;
+export const ACTIONS = ['enableWal', 'disableWal', 'checkpoint', 'vacuum', 'backup', 'litestream', 'refresh', 'reveal'] as const;
 export type PanelAction = (typeof ACTIONS)[number];
 
 export type WebviewMessage =

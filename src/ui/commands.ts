@@ -4,6 +4,7 @@ import { connectionSnippets } from '../advice/snippets';
 import type { PanelAction } from '../shared/protocol';
 import type { Log } from '../sqlite/log';
 import type { DetailService } from './detailService';
+import { backUp, setUpLitestream, vacuumDatabase } from './maintenance';
 import type { DatabaseModel } from './model';
 import { StatusPanel, PanelHost } from './panel';
 import { readSettings } from './settings';
@@ -90,14 +91,30 @@ export async function copyConnectionSettings(model: DatabaseModel, args: unknown
   void vscode.window.showInformationMessage(`Copied the ${pick.snippet.stack} snippet; it goes in ${pick.snippet.where}.`);
 }
 
+/** Back Up, VACUUM, Set Up Litestream on the targets of a command (Explorer, tree, palette). */
+export async function maintain(kind: 'backup' | 'vacuum' | 'litestream', model: DatabaseModel, distDir: string, log: Log, args: unknown[]): Promise<void> {
+  const verb = { backup: 'Back up', vacuum: 'VACUUM', litestream: 'Set up Litestream for' }[kind];
+  const [uri] = await resolveTargets(model, args, `${verb} which database?`);
+  if (!uri) return;
+  if (kind === 'backup') await backUp(uri, model, log);
+  else if (kind === 'vacuum') await vacuumDatabase(uri, model, log);
+  else await setUpLitestream(uri, model, distDir, log);
+}
+
 /** The panel's buttons map onto the same command functions. */
-export function panelAction(model: DatabaseModel, details: DetailService, log: Log): (action: PanelAction, uri: vscode.Uri) => Promise<{ ok: boolean; message: string } | undefined> {
+export function panelAction(model: DatabaseModel, details: DetailService, distDir: string, log: Log): (action: PanelAction, uri: vscode.Uri) => Promise<{ ok: boolean; message: string } | undefined> {
   return async (action, uri) => {
     switch (action) {
       case 'enableWal':
       case 'disableWal':
       case 'checkpoint':
         return runWrite(action, uri, model, log);
+      case 'vacuum':
+        return vacuumDatabase(uri, model, log);
+      case 'backup':
+        return backUp(uri, model, log);
+      case 'litestream':
+        return setUpLitestream(uri, model, distDir, log);
       case 'refresh':
         await refresh(model, details, [uri]);
         return undefined;

@@ -1,0 +1,56 @@
+import type { AppFindings } from './findings';
+import { findingsFor } from './checks';
+
+/**
+ * A litestream.yml for one database, and the preconditions Litestream
+ * documents (litestream.io/reference/config, /tips): the database in WAL
+ * mode (Litestream reads the WAL), a busy_timeout on the app's connections
+ * (Litestream briefly locks the database while it checkpoints), and the
+ * app's own checkpoints not fighting Litestream's (a busy app may turn
+ * wal_autocheckpoint off and leave checkpoints to Litestream).
+ */
+export interface LitestreamPlan {
+  yaml: string;
+  checks: { ok: boolean; text: string }[];
+  verifyRestore: string;
+}
+
+export function litestreamPlan(dbPath: string, replicaDir: string, journalMode: string, findings: AppFindings): LitestreamPlan {
+  const q = (s: string) => JSON.stringify(s);
+  const yaml = [
+    '# Litestream continuously replicates this SQLite database: https://litestream.io',
+    '# Run it beside the app: litestream replicate -config litestream.yml',
+    'dbs:',
+    `  - path: ${q(dbPath)}`,
+    '    # Litestream checkpoints the WAL itself (every minute once 1000 pages are pending, by default).',
+    '    # checkpoint-interval: 1m',
+    '    # min-checkpoint-page-count: 1000',
+    '    replica:',
+    '      type: file',
+    `      path: ${q(replicaDir)}`,
+    '      # How often new WAL frames are shipped; raise it for a remote replica billed per request.',
+    '      sync-interval: 1s',
+    '    # An S3-compatible bucket instead (credentials from LITESTREAM_ACCESS_KEY_ID / LITESTREAM_SECRET_ACCESS_KEY):',
+    '    # replica:',
+    '    #   type: s3',
+    '    #   bucket: my-bucket',
+    `    #   path: ${q(dbPath.split('/').pop() ?? 'db')}`,
+    '    #   endpoint: https://s3.example.com',
+    '    #   sync-interval: 10s',
+    '',
+  ].join('\n');
+  const conns = findingsFor(dbPath, findings);
+  const busy = conns.find((c) => c.pragmas.busy_timeout || c.defaults.busy_timeout);
+  const autockpt = conns.find((c) => c.pragmas.wal_autocheckpoint !== undefined);
+  const checks = [
+    { ok: journalMode === 'wal', text: journalMode === 'wal' ? 'The database is in WAL mode, which Litestream needs.' : 'The database is not in WAL mode: Litestream replicates the WAL, so Enable WAL first.' },
+    busy
+      ? { ok: true, text: `The app sets busy_timeout (${busy.pragmas.busy_timeout ?? busy.defaults.busy_timeout}, ${busy.file}:${busy.line}), so Litestream's short checkpoint locks make it wait rather than fail.` }
+      : { ok: false, text: 'No busy_timeout found in the app\'s configuration: set busy_timeout=5000 on every connection, or writes can fail with "database is locked" while Litestream checkpoints.' },
+    autockpt
+      ? { ok: true, text: `The app sets wal_autocheckpoint=${autockpt.pragmas.wal_autocheckpoint} (${autockpt.file}:${autockpt.line}).` }
+      : { ok: true, text: 'The app keeps SQLite\'s automatic (PASSIVE) checkpoints, which Litestream tolerates; under a heavy write load Litestream suggests PRAGMA wal_autocheckpoint=0 and leaving checkpoints to it.' },
+  ];
+  const verifyRestore = `litestream restore -o /tmp/restored.db -config litestream.yml ${q(dbPath)} && sqlite3 /tmp/restored.db "PRAGMA integrity_check"`;
+  return { yaml, checks, verifyRestore };
+}
