@@ -1,7 +1,8 @@
-import { withFile } from './fileio';
+import { ReadOnlyFile, withFile } from './fileio';
 import { formatBytes } from './format';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { DatabaseLayers, DatabaseState, readDatabaseLayersOnce } from './state';
+import { overlayPages } from './pageLayers';
 import { readWalPage } from './wal';
 
 /**
@@ -27,7 +28,8 @@ export async function readDatabaseImage(path: string, maxBytes: number): Promise
   return { ...result.value, stable: result.stable };
 }
 
-async function assemble(path: string, { state, walIndex, rollback }: DatabaseLayers, maxBytes: number): Promise<Omit<DatabaseImage, 'stable'>> {
+async function assemble(path: string, source: DatabaseLayers, maxBytes: number): Promise<Omit<DatabaseImage, 'stable'>> {
+  const { state, walIndex, rollback } = source;
   const pageSize = state.fileHeader.pageSize;
   const imageBytes = state.pageCount * state.pageSize;
   const largest = Math.max(imageBytes, state.fileBytes);
@@ -40,20 +42,19 @@ async function assemble(path: string, { state, walIndex, rollback }: DatabaseLay
     const data = await db.read(0, Math.min(db.size, imageBytes));
     bytes.set(data);
   });
-  if (rollback) {
-    for (const [pgno, page] of rollback.pages) {
-      if (pgno <= state.pageCount) bytes.set(page, (pgno - 1) * pageSize);
+  let restored = 0;
+  const wal = walIndex && state.sidecars.wal ? await ReadOnlyFile.open(state.sidecars.wal.path) : undefined;
+  try {
+    for (const [pgno, at] of overlayPages(source)) {
+      if (at.layer === 'rollback') restored++;
+      const page = at.layer === 'rollback' ? at.page : at.layer === 'wal' ? await readWalPage(wal!, walIndex!, pgno, at.offset) : undefined;
+      if (page) bytes.set(page.subarray(0, pageSize), (pgno - 1) * pageSize);
     }
-    layers.push(`hot journal rolled back (${rollback.pages.size} page(s) restored)`);
+  } finally {
+    await wal?.close();
   }
-  if (walIndex && state.sidecars.wal) {
-    await withFile(state.sidecars.wal.path, async (wal) => {
-      for (const [pgno, offset] of walIndex.latestPageOffset) {
-        bytes.set(await readWalPage(wal, walIndex, pgno, offset), (pgno - 1) * state.pageSize);
-      }
-    });
-    layers.push(`${walIndex.committedFrames} committed WAL frame(s) applied`);
-  }
+  if (rollback) layers.push(`hot journal rolled back (${restored} page(s) restored)`);
+  if (walIndex) layers.push(`${walIndex.committedFrames} committed WAL frame(s) applied`);
   // The copy is opened without a -wal beside it: mark it rollback-mode so the
   // engine reads it as a plain file (the real file's mode is in `state`).
   if (bytes.length >= 100) {

@@ -1,0 +1,65 @@
+import { ReadOnlyFile } from './fileio';
+import { PageLocation, pageLocation } from './pageLayers';
+import { DatabaseLayers } from './state';
+import { readWalPage } from './wal';
+
+/**
+ * Page N of a database as a fresh connection would see it now (see
+ * pageLayers.ts for which layer wins), read on demand — never the whole
+ * file. File pages are read ahead in chunks (b-trees of a VACUUMed database
+ * are mostly in order on disk) into a small bounded cache, so memory stays
+ * flat whatever the database's size.
+ */
+const CHUNK_PAGES = 64;
+const CACHE_CHUNKS = 32;
+
+export class PageSource {
+  private readonly chunks = new Map<number, Buffer>();
+
+  private constructor(
+    private readonly layers: DatabaseLayers,
+    private readonly db: ReadOnlyFile,
+    private readonly wal: ReadOnlyFile | undefined,
+  ) {}
+
+  /** `layers` from readDatabaseLayersOnce, read inside the same consistency check as the pages. */
+  static async open(path: string, layers: DatabaseLayers): Promise<PageSource> {
+    const db = await ReadOnlyFile.open(path);
+    const wal = layers.walIndex && layers.state.sidecars.wal ? await ReadOnlyFile.open(layers.state.sidecars.wal.path).catch(async (err) => { await db.close(); throw err; }) : undefined;
+    return new PageSource(layers, db, wal);
+  }
+
+  get pageSize(): number {
+    return this.layers.state.pageSize;
+  }
+
+  get pageCount(): number {
+    return this.layers.state.pageCount;
+  }
+
+  /** The page's bytes, or undefined for a page number outside the database. */
+  async page(pgno: number): Promise<Buffer | undefined> {
+    const at: PageLocation | undefined = pageLocation(this.layers, pgno);
+    if (!at) return undefined;
+    if (at.layer === 'rollback') return at.page;
+    if (at.layer === 'wal') return readWalPage(this.wal!, this.layers.walIndex!, pgno, at.offset);
+    const chunk = Math.floor((pgno - 1) / CHUNK_PAGES);
+    let bytes = this.chunks.get(chunk);
+    if (bytes) {
+      // Most recently used goes last: the first key is the one to evict.
+      this.chunks.delete(chunk);
+      this.chunks.set(chunk, bytes);
+    } else {
+      bytes = await this.db.read(chunk * CHUNK_PAGES * this.pageSize, CHUNK_PAGES * this.pageSize);
+      this.chunks.set(chunk, bytes);
+      if (this.chunks.size > CACHE_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
+    }
+    const start = ((pgno - 1) % CHUNK_PAGES) * this.pageSize;
+    const page = bytes.subarray(start, start + this.pageSize);
+    return page.length === this.pageSize ? page : undefined;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.db.close(), this.wal?.close()]);
+  }
+}
