@@ -1,5 +1,6 @@
-// Renders the status panel from a real demo workspace into PNGs (light and
-// dark) so a person can look at it: npx tsx scripts/panel-preview.ts OUT_DIR
+// Renders the status panel from a real demo workspace into PNGs (light,
+// dark, and the Space tab in all three themes incl. high contrast) so a
+// person can look at it: npx tsx scripts/panel-preview.ts OUT_DIR [DB]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,15 +25,19 @@ async function main(): Promise<void> {
   const id = path.join(ws, select);
   const report = await inspectDatabase(id);
   const checks = adviseDatabase({ state: report, integrity: report.integrity, filesystem: { kind: 'local' }, findings: { connections: [], backups: [] } });
-  for (const theme of ['dark', 'light'] as const) {
+  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
     const h = await openPanel(theme, { width: 1280, height: 1500 });
     await h.post({ type: 'state', state: { databases: rows, scanning: false, scannedOnce: true, summary: summarize(rows) } });
     await h.post({ type: 'select', id });
     await h.post({ type: 'detail', detail: { id, loading: false, report, walExplained: [...WAL_EXPLAINED], snippets: connectionSnippets(select), checks, appSettings: [] } });
     await h.page.waitForTimeout(300);
-    await h.page.screenshot({ path: path.join(out, `panel-${theme}.png`), fullPage: true });
+    if (theme !== 'high-contrast') await h.page.screenshot({ path: path.join(out, `panel-${theme}.png`), fullPage: true });
+    await h.page.locator('vscode-panel-tab#tab-space').click();
+    await h.page.waitForTimeout(200);
+    await h.page.setViewportSize({ width: 1000, height: 1500 });
+    await h.page.getByTestId('detail').screenshot({ path: path.join(out, `panel-space-${theme}.png`) });
     await h.close();
   }
-  console.log(`wrote ${out}/panel-dark.png and ${out}/panel-light.png`);
+  console.log(`wrote ${out}/panel-{dark,light}.png and ${out}/panel-space-{dark,light,high-contrast}.png`);
 }
 void main();

@@ -127,6 +127,32 @@ print("ready")
     assert.equal(await h.page.locator('vscode-button[data-action="backup-backup"]').count(), 1);
   });
 
+  it('shows where the bytes are: a bar per table with its indexes and the free pages, sized by pages', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'space.db');
+    const { child } = await startPython(`
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("create table big(a, b)"); c.execute("create index big_a on big(a)"); c.execute("create table small(x)")
+c.executemany("insert into big values (?, randomblob(900))", [(i,) for i in range(2000)]); c.executemany("insert into small values (?)", [(i,) for i in range(10)])
+c.commit(); c.execute("delete from big where a >= 1500"); c.commit()
+print("ready")
+`, [file]);
+    await new Promise((r) => child.on('exit', r));
+    const report = await inspectDatabase(file);
+    const a = row({ id: file, relPath: 'space.db' });
+    await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database' } });
+    await h.page.locator(`tr[data-id="${file}"]`).click();
+    await h.post({ type: 'detail', detail: { id: file, loading: false, report, walExplained: [], snippets: [] } });
+    await h.page.locator('vscode-panel-tab#tab-space').click();
+    const text = await h.page.getByTestId('space').innerText();
+    assert.match(text, /VACUUM would free ≈ \d/);
+    const widths = await h.page.evaluate(() => Object.fromEntries([...(globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ getAttribute(n: string): string; getBoundingClientRect(): { width: number } }> } }).document.querySelectorAll('.seg')].map((e) => [e.getAttribute('data-name'), e.getBoundingClientRect().width])));
+    const pages = Object.fromEntries(report.space!.objects.map((o) => [o.name, o.pages]));
+    assert.ok(widths.big! > widths.big_a! && widths.big_a! > widths.small!, JSON.stringify(widths));
+    assert.ok(Math.abs(widths.big! / widths.free! - pages.big! / report.space!.freePages) < 0.2, 'segments are proportional to pages');
+    await h.page.screenshot({ path: path.join(__dirname, '..', 'test-output', 'panel-space.png') });
+  });
+
   it('disables write buttons with the reason when writes are off', async () => {
     const a = row({ id: '/w/a.db', relPath: 'a.db' });
     await h.post({ type: 'state', state: { databases: [a], scanning: false, scannedOnce: true, summary: '1 database', writesDisabledReason: 'This workspace is not trusted.' } });

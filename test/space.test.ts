@@ -110,6 +110,29 @@ describe('space: the b-tree walk against dbstat', () => {
       assert.ok(Date.now() - started < 5000, `${what}: bounded time`);
     }
   });
+
+  it('fuzz: random mutations of b-tree pages and pointers never throw or hang', async () => {
+    const dir = tempDir();
+    const base = readFileSync(path.join(shapes, 'p512.db'));
+    let seed = 99;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases = Number(process.env.FUZZ_ITERATIONS ?? 150);
+    let withProblems = 0;
+    for (let i = 0; i < cases; i++) {
+      const copy = Buffer.from(base);
+      const page = 1 + Math.floor(random() * (copy.length / 512 - 1));
+      // Pointers (child, right-most, overflow, freelist) or any header byte: 1 to 4 bytes at a time.
+      const at = page * 512 + (random() < 0.5 ? Math.floor(random() * 12) : Math.floor(random() * 512));
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) copy[Math.min(copy.length - 1, at + k)] = Math.floor(random() * 256);
+      const file = path.join(dir, `f${i}.db`);
+      writeFileSync(file, copy);
+      const started = Date.now();
+      const r = await readSpace(file);
+      if (r.problems.length) withProblems++;
+      assert.ok(Date.now() - started < 5000, `case ${i}: bounded time`);
+    }
+    assert.ok(withProblems > cases / 10, `${withProblems} of ${cases} mutations reported as problems`);
+  });
 });
 
 /** Offset of the first page (after page 1) with this b-tree page type. */

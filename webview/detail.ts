@@ -1,7 +1,7 @@
 import type { DatabaseDetail, DatabaseRow, PanelAction } from '../src/shared/protocol';
 import { formatBytes } from '../src/sqlite/format';
 import { HEADER_PRAGMAS } from '../src/sqlite/headerPragmas';
-import type { InspectReport } from '../src/sqlite/reportTypes';
+import type { InspectReport, SpaceReport } from '../src/sqlite/reportTypes';
 import type { Check } from '../src/advice/checkTypes';
 import { h } from './dom';
 import { modeBadge } from './overview';
@@ -47,6 +47,7 @@ function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefin
     ['file', 'File settings', fileSettings(r)],
     ['connection', 'Connection settings', connectionSettings(detail, on)],
     ['tables', `Tables (${r.tables.length})`, tables(r)],
+    ...(r.space ? [['space', 'Space', space(r.space)] as [string, string, HTMLElement]] : []),
     ['sidecars', 'WAL & journal', sidecars(r)],
   ];
   if (r.journalMode !== 'wal') views.push(['wal', 'What WAL means', walExplained(detail)]);
@@ -122,7 +123,7 @@ function connectionSettings(detail: DatabaseDetail, on: DetailHandlers): HTMLEle
 }
 
 function tables(r: InspectReport): HTMLElement {
-  if (!r.deep.ran) return h('p', { class: 'muted' }, `Tables were not read: ${r.deep.skipped ?? ''}`);
+  if (!r.deep.ran && !r.space) return h('p', { class: 'muted' }, `Tables were not read: ${r.deep.skipped ?? ''}`);
   if (!r.tables.length) return h('p', { class: 'muted' }, 'No tables.');
   return h('div', {},
     h('table', { class: 'kv', 'data-testid': 'tables' },
@@ -130,6 +131,46 @@ function tables(r: InspectReport): HTMLElement {
       h('tbody', {}, ...r.tables.map((t) => h('tr', {}, h('td', {}, t.name), h('td', { class: 'num' }, t.rows === null ? `? ${t.error ?? ''}` : t.rows.toLocaleString('en-US'))))),
     ),
     h('p', { class: 'muted' }, [r.views.length && `${r.views.length} view(s)`, r.indexes.length && `${r.indexes.length} index(es)`, r.triggers.length && `${r.triggers.length} trigger(s)`].filter(Boolean).join(' · ')),
+  );
+}
+
+const PALETTE = ['blue', 'green', 'purple', 'orange', 'yellow', 'red'];
+
+/**
+ * Where the bytes are: one bar, a segment per table with its indexes beside
+ * it (lighter), free pages as their own hatched block; hover for details.
+ */
+function space(s: SpaceReport): HTMLElement {
+  const total = Math.max(1, s.pageCount);
+  const pct = (pages: number) => `${((100 * pages) / total).toFixed(pages / total < 0.01 ? 2 : 1)}%`;
+  const byTable = new Map<string, SpaceReport['objects']>();
+  for (const o of s.objects) byTable.set(o.table, [...(byTable.get(o.table) ?? []), o]);
+  const groups = [...byTable.entries()].map(([table, objs]) => ({ table, objs: objs.sort((a, b) => (a.type === 'table' ? -1 : b.type === 'table' ? 1 : b.pages - a.pages)), pages: objs.reduce((n, o) => n + o.pages, 0) }))
+    .sort((a, b) => b.pages - a.pages);
+  const segment = (o: SpaceReport['objects'][number], color: string) => h('div', {
+    class: `seg ${o.type === 'index' ? 'seg-index' : ''}`,
+    style: `flex-grow: ${o.pages}; --seg-color: var(--vscode-charts-${color})`,
+    title: `${o.name} (${o.type}${o.type === 'index' ? ` on ${o.table}` : ''}): ${formatBytes(o.pages * s.pageSize)}, ${pct(o.pages)} — ${o.pages} pages (${o.overflowPages} overflow), ${o.entries.toLocaleString('en-US')} ${o.type === 'table' ? 'rows' : 'entries'}, ${formatBytes(o.unusedBytes)} unused, depth ${o.depth}`,
+    'data-name': o.name,
+  });
+  const bar = h('div', { class: 'space-bar', role: 'img', 'aria-label': `Space: ${groups.map((g) => `${g.table} ${pct(g.pages)}`).join(', ')}${s.freePages ? `, free pages ${pct(s.freePages)}` : ''}` },
+    ...groups.flatMap((g, i) => g.objs.map((o) => segment(o, PALETTE[i % PALETTE.length]!))),
+    s.freePages ? h('div', { class: 'seg seg-free', style: `flex-grow: ${s.freePages}`, title: `free pages: ${formatBytes(s.freePages * s.pageSize)}, ${pct(s.freePages)} — VACUUM would give them back`, 'data-name': 'free' }) : null,
+  );
+  return h('div', { 'data-testid': 'space' },
+    h('p', {}, `${formatBytes(s.pageCount * s.pageSize)} in ${s.pageCount.toLocaleString('en-US')} pages. `, h('strong', {}, `VACUUM would free ≈ ${formatBytes(s.vacuumWouldFree)}`), s.freePages ? ` (${s.freePages.toLocaleString('en-US')} free pages).` : ' (no free pages).'),
+    bar,
+    h('table', { class: 'kv space-legend' },
+      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Table / index'), h('th', { class: 'num' }, 'Size'), h('th', { class: 'num' }, 'Share'), h('th', { class: 'num' }, 'Rows / entries'), h('th', { class: 'num' }, 'Unused'))),
+      h('tbody', {}, ...groups.flatMap((g, i) => g.objs.map((o) => h('tr', {},
+        h('td', {}, h('span', { class: `swatch ${o.type === 'index' ? 'seg-index' : ''}`, style: `--seg-color: var(--vscode-charts-${PALETTE[i % PALETTE.length]!})` })),
+        h('td', {}, o.type === 'index' ? `  ↳ ${o.name}` : o.name),
+        h('td', { class: 'num' }, formatBytes(o.pages * s.pageSize)), h('td', { class: 'num' }, pct(o.pages)),
+        h('td', { class: 'num' }, o.entries.toLocaleString('en-US')), h('td', { class: 'num' }, formatBytes(o.unusedBytes)),
+      ))),
+      s.freePages ? h('tr', {}, h('td', {}, h('span', { class: 'swatch seg-free' })), h('td', {}, 'free pages'), h('td', { class: 'num' }, formatBytes(s.freePages * s.pageSize)), h('td', { class: 'num' }, pct(s.freePages)), h('td', {}, ''), h('td', {}, '')) : null),
+    ),
+    s.problems.length ? h('ul', { class: 'problems' }, ...s.problems.map((p) => h('li', {}, p))) : null,
   );
 }
 

@@ -33,9 +33,10 @@ function renderReport(r: InspectReport): string {
   }
   if (r.journal) lines.push(`  journal          ${r.journal.explanation}`);
   if (r.locks && r.locks.pids.length) lines.push(`  in use by        pid ${r.locks.pids.join(', ')} (${r.locks.level} lock)`);
-  if (r.deep.ran) {
+  const walked = !r.deep.ran && r.space !== null;
+  if (r.deep.ran || walked) {
     lines.push(`  contents from    ${r.deep.layers.join(' + ')}`);
-    lines.push(`  integrity        ${r.integrity === null ? 'not checked' : r.integrity === 'ok' ? `ok (${r.integrityMode === 'full' ? 'integrity_check' : 'quick_check'})` : r.integrity.join('; ')}`);
+    lines.push(`  integrity        ${r.integrity === null ? `not checked${walked ? ` (${r.deep.skipped})` : ''}` : r.integrity === 'ok' ? `ok (${r.integrityMode === 'full' ? 'integrity_check' : 'quick_check'})` : r.integrity.join('; ')}`);
     lines.push('');
     lines.push(r.tables.length ? renderTable(['TABLE', 'ROWS'], r.tables.map((t) => [t.name, t.rows === null ? `? (${t.error})` : String(t.rows)])) : 'No tables.');
     const other = [
@@ -47,6 +48,7 @@ function renderReport(r: InspectReport): string {
   } else {
     lines.push(`  contents         not read: ${r.deep.skipped}`);
   }
+  if (r.space && r.space.vacuumWouldFree) lines.push(`\nVACUUM would free ≈ ${formatBytes(r.space.vacuumWouldFree)} (${r.space.freePages} free page(s)); \`sqlite-doctor space FILE\` shows the bytes per table and index.`);
   lines.push('');
   lines.push('Per-connection settings (' + r.connectionPragmas.note + ')');
   lines.push(renderTable(['PRAGMA', 'RECOMMENDED', 'WHY'], r.connectionPragmas.pragmas.map((p) => [p.name, p.recommended, p.why])));

@@ -4,6 +4,7 @@ import { describeError } from '../sqlite/errors';
 import { CliIo, guardProcessOutput, processIo } from './io';
 import { appSettingsCommand } from './appSettingsCommand';
 import { locksCommand, watchCommand } from './locksCommand';
+import { spaceCommand } from './spaceCommand';
 import { backupCommand, parseSetting, setCommand, vacuumCommand } from './maintenanceCommand';
 import { inspectCommand } from './inspectCommand';
 import { scanCommand } from './scanCommand';
@@ -22,6 +23,7 @@ const USAGE = `Usage:
   sqlite-doctor backup FILE DEST [--force] [--journal-mode delete|wal] [--busy-timeout MS] [--json]
   sqlite-doctor vacuum FILE [--into DEST] [--dry-run] [--busy-timeout MS] [--json]
   sqlite-doctor set FILE auto_vacuum=none|full|incremental|page_size=N [--dry-run] [--busy-timeout MS] [--json]
+  sqlite-doctor space FILE [--json]
   sqlite-doctor locks FILE [--json]
   sqlite-doctor watch FILE [--interval MS] [--duration S]
 
@@ -151,6 +153,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const req = parseSetting(positionals[1]!);
       if (typeof req === 'string') throw new UsageError(req);
       return setCommand(io, positionals[0]!, req, { json: !!values.json, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
+    }
+    case 'space': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));
+      if (positionals.length !== 1) throw new UsageError('space takes exactly one FILE');
+      return spaceCommand(io, positionals[0]!, { json: !!values.json });
     }
     case 'locks': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));

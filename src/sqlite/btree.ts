@@ -1,5 +1,6 @@
 import type { PageSource } from './pageSource';
-import type { TextEncoding } from './reportTypes';
+import type { SpaceObject, SpaceReport, TextEncoding } from './reportTypes';
+export type { SpaceObject, SpaceReport };
 
 /**
  * Walks every b-tree of a database from its pages alone
@@ -11,35 +12,6 @@ import type { TextEncoding } from './reportTypes';
  * page reached twice, a loop, a child out of range, a bad page type — is
  * reported as a problem and the walk goes on; it never hangs or throws.
  */
-export interface SpaceObject {
-  name: string;
-  type: 'table' | 'index';
-  /** The table an index belongs to (itself for a table). */
-  table: string;
-  rootPage: number;
-  /** B-tree pages plus overflow pages, as dbstat counts them. */
-  pages: number;
-  overflowPages: number;
-  leafPages: number;
-  /** Rows of a rowid table; entries of an index or WITHOUT ROWID table. */
-  entries: number;
-  payloadBytes: number;
-  unusedBytes: number;
-  depth: number;
-  /** Leaf pages that do not directly follow the previous leaf on disk (0..1). */
-  fragmentation: number;
-}
-
-export interface SpaceReport {
-  pageSize: number;
-  pageCount: number;
-  freePages: number;
-  pointerMapPages: number;
-  objects: SpaceObject[];
-  vacuumWouldFree: number;
-  problems: string[];
-}
-
 interface SchemaRow { type: string; name: string; table: string; rootPage: number; sql: string }
 
 const LEAF_TABLE = 0x0d;
@@ -122,8 +94,18 @@ class Walk {
 
 interface TreeStats { pages: number; overflowPages: number; leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; leafOrder: number[] }
 
+/** A page whose bytes make no sense is a problem to report, not an exception: the walk goes on. */
 async function walkTree(w: Walk, root: number, name: string, onRecord?: (record: Buffer) => void): Promise<TreeStats> {
   const s: TreeStats = { pages: 0, overflowPages: 0, leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, leafOrder: [] };
+  try {
+    await walkPages(w, root, name, s, onRecord);
+  } catch (err) {
+    w.problem(`${name}: a page could not be decoded (${err instanceof Error ? err.message : String(err)}); the walk of this b-tree stopped there`);
+  }
+  return s;
+}
+
+async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRecord?: (record: Buffer) => void): Promise<void> {
   // Depth-first, left to right, with an explicit stack: leaves come out in key order, and no recursion depth limit applies.
   const stack: { pgno: number; depth: number; what: string }[] = [{ pgno: root, depth: 1, what: `the root of ${name}` }];
   while (stack.length) {
@@ -194,7 +176,6 @@ async function walkTree(w: Walk, root: number, name: string, onRecord?: (record:
     if (!leaf) children.push(page.readUInt32BE(h + 8));
     for (let i = children.length - 1; i >= 0; i--) stack.push({ pgno: children[i]!, depth: depth + 1, what: `page ${pgno} of ${name}` });
   }
-  return s;
 }
 
 function decodeText(b: Buffer, encoding: TextEncoding): string {
@@ -295,7 +276,9 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
   if (lost) w.problem(`${lost} page(s) are used by nothing (neither a b-tree, the freelist nor the pointer map)`);
 
   objects.sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name));
-  return { pageSize: src.pageSize, pageCount: src.pageCount, freePages, pointerMapPages, objects, vacuumWouldFree: freePages * src.pageSize, problems: w.problems };
+  const views = schema.filter((r) => r.type === 'view').map((r) => r.name);
+  const triggers = schema.filter((r) => r.type === 'trigger').map((r) => ({ name: r.name, table: r.table }));
+  return { pageSize: src.pageSize, pageCount: src.pageCount, freePages, pointerMapPages, objects, vacuumWouldFree: freePages * src.pageSize, views, triggers, problems: w.problems };
 }
 
 function toObject(name: string, type: 'table' | 'index', table: string, rootPage: number, s: TreeStats): SpaceObject {

@@ -4,6 +4,7 @@ import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE } from './connectionPragmas'
 import { Confirmation, confirmWithSqlite, confirmationUnsafe } from './confirm';
 import type { EngineChoice } from './engines/select';
 import { readDatabaseImage } from './image';
+import { readSpace } from './space';
 import { loadSqlJs } from './sqljs';
 import { DatabaseState, readDatabaseState } from './state';
 import { CHANGING_ON_EVERY_READ, InspectReport, IntegrityMode, TableInfo, TextEncoding } from './reportTypes';
@@ -35,7 +36,30 @@ export async function inspectDatabase(path: string, options: InspectOptions = {}
   let read = await readDeepOrState(path, maxBytes, integrityMode);
   for (let i = 0; i < DOUBT_RETRIES && read.damage && read.stable; i++) read = await readDeepOrState(path, maxBytes, integrityMode);
   if (read.damage) await settleDoubt(read, integrityMode, options.confirmWith);
+  await addSpace(read.report);
   return read.report;
+}
+
+/**
+ * The b-tree walk: space per object for every database, and — above the
+ * sql.js bound, where no image is loaded — the tables with their row counts,
+ * the indexes, views and triggers, so a database of any size gets them.
+ */
+async function addSpace(report: InspectReport): Promise<void> {
+  try {
+    report.space = await readSpace(report.path);
+  } catch (err) {
+    report.problems.push(`space per table could not be read: ${describeError(err)}`);
+    return;
+  }
+  if (report.deep.ran) return;
+  const s = report.space;
+  const user = (name: string) => !name.startsWith('sqlite_');
+  report.tables = s.objects.filter((o) => o.type === 'table' && user(o.name)).map((o) => ({ name: o.name, rows: o.entries })).sort((a, b) => a.name.localeCompare(b.name));
+  report.indexes = s.objects.filter((o) => o.type === 'index').map((o) => ({ name: o.name, table: o.table })).sort((a, b) => a.name.localeCompare(b.name));
+  report.views = [...s.views].sort();
+  report.triggers = [...s.triggers].sort((a, b) => a.name.localeCompare(b.name));
+  report.deep = { ...report.deep, layers: ['b-tree walk (row counts; no integrity check above the sql.js bound)'] };
 }
 
 /**
@@ -141,6 +165,7 @@ function reportFrom(state: DatabaseState, integrityMode: IntegrityMode, deep: In
     sidecars: state.sidecars,
     locks: state.locks ?? null,
     deep,
+    space: null,
     connectionPragmas: { note: CONNECTION_PRAGMA_NOTE, pragmas: CONNECTION_PRAGMAS },
     problems: [...state.problems],
   };

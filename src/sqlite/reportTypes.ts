@@ -128,6 +128,42 @@ export interface FilePragmas {
   schemaVersion: number;
 }
 
+/**
+ * Where a database's bytes are, from a walk of its b-trees (see btree.ts):
+ * per table and index what SQLite's dbstat counts.
+ */
+export interface SpaceObject {
+  name: string;
+  type: 'table' | 'index';
+  /** The table an index belongs to (itself for a table). */
+  table: string;
+  rootPage: number;
+  /** B-tree pages plus overflow pages, as dbstat counts them. */
+  pages: number;
+  overflowPages: number;
+  leafPages: number;
+  /** Rows of a rowid table; entries of an index or WITHOUT ROWID table. */
+  entries: number;
+  payloadBytes: number;
+  unusedBytes: number;
+  depth: number;
+  /** Leaf pages that do not directly follow the previous leaf on disk (0..1). */
+  fragmentation: number;
+}
+
+export interface SpaceReport {
+  pageSize: number;
+  pageCount: number;
+  freePages: number;
+  pointerMapPages: number;
+  objects: SpaceObject[];
+  vacuumWouldFree: number;
+  /** Names of the schema's views and triggers (they own no pages). */
+  views: string[];
+  triggers: { name: string; table: string }[];
+  problems: string[];
+}
+
 export interface InspectReport extends FilePragmas {
   path: string;
   fileBytes: number;
@@ -145,6 +181,8 @@ export interface InspectReport extends FilePragmas {
   sidecars: Sidecars;
   locks: FileLocks | null;
   deep: { ran: boolean; layers: string[]; skipped?: string };
+  /** Space per table and index (a b-tree walk, any size, bounded memory); null when it could not be read. */
+  space: SpaceReport | null;
   connectionPragmas: { note: string; pragmas: readonly ConnectionPragma[] };
   problems: string[];
 }

@@ -25,6 +25,7 @@ const THEMES = {
     'vscode-textCodeBlock-background': '#2b2b2b', 'vscode-textBlockQuote-background': '#2b2b2b',
     'vscode-button-background': '#0078d4', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#313131', 'vscode-button-secondaryForeground': '#cccccc',
     'vscode-panelTitle-activeForeground': '#e7e7e7', 'vscode-panelTitle-inactiveForeground': '#9d9d9d', 'vscode-panelTitle-activeBorder': '#0078d4',
+    'vscode-charts-blue': '#3794ff', 'vscode-charts-green': '#89d185', 'vscode-charts-purple': '#b180d7', 'vscode-charts-orange': '#d18616', 'vscode-charts-yellow': '#cca700', 'vscode-charts-red': '#f14c4c',
   },
   light: {
     'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
@@ -34,6 +35,17 @@ const THEMES = {
     'vscode-textCodeBlock-background': '#f3f3f3', 'vscode-textBlockQuote-background': '#f2f2f2',
     'vscode-button-background': '#005fb8', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#e5e5e5', 'vscode-button-secondaryForeground': '#3b3b3b',
     'vscode-panelTitle-activeForeground': '#3b3b3b', 'vscode-panelTitle-inactiveForeground': '#717171', 'vscode-panelTitle-activeBorder': '#005fb8',
+    'vscode-charts-blue': '#1a85ff', 'vscode-charts-green': '#388a34', 'vscode-charts-purple': '#652d90', 'vscode-charts-orange': '#d18616', 'vscode-charts-yellow': '#bf8803', 'vscode-charts-red': '#e51400',
+  },
+  'high-contrast': {
+    'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
+    'vscode-foreground': '#ffffff', 'vscode-descriptionForeground': '#ffffff', 'vscode-editor-background': '#000000', 'vscode-panel-border': '#6fc3df',
+    'vscode-contrastBorder': '#6fc3df', 'vscode-list-hoverBackground': '#000000', 'vscode-list-inactiveSelectionBackground': '#000000', 'vscode-focusBorder': '#f38518',
+    'vscode-testing-iconPassed': '#73c991', 'vscode-editorWarning-foreground': '#ffd700', 'vscode-errorForeground': '#f48771',
+    'vscode-textCodeBlock-background': '#000000', 'vscode-textBlockQuote-background': '#000000',
+    'vscode-button-background': '#000000', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#000000', 'vscode-button-secondaryForeground': '#ffffff',
+    'vscode-panelTitle-activeForeground': '#ffffff', 'vscode-panelTitle-inactiveForeground': '#ffffff', 'vscode-panelTitle-activeBorder': '#f38518',
+    'vscode-charts-blue': '#3794ff', 'vscode-charts-green': '#89d185', 'vscode-charts-purple': '#b180d7', 'vscode-charts-orange': '#d18616', 'vscode-charts-yellow': '#cca700', 'vscode-charts-red': '#f14c4c',
   },
 };
 
