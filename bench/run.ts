@@ -94,6 +94,27 @@ async function deepBench(mib: number): Promise<void> {
   say(`| deep inspection of ${(size / 2 ** 20).toFixed(0)} MiB (db + wal) | tables, row counts, quick_check | ${fmtMs(ours.ms)} ms, ${fmtMiB(ours.rssKiB)} MiB peak; default bound: ${skipped} | sqlite3 same queries ${fmtMs(shell.ms - copyOnly.ms)} ms, ${fmtMiB(shell.rssKiB)} MiB → **${(ours.ms / (shell.ms - copyOnly.ms)).toFixed(1)}×** time |`);
 }
 
+/**
+ * Space per table and index at any size: our b-tree walk against the sqlite3
+ * shell's dbstat on a copy (its WAL recovery must not touch our file; the
+ * copy's time is measured and subtracted), and `inspect` above the sql.js
+ * bound still listing every table with its row count.
+ */
+async function spaceBench(mib: number): Promise<void> {
+  const dir = path.join(WORK, `db-${mib}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'big.db');
+  makeBigDb(file, mib, Math.max(1, Math.round(mib / 10)));
+  const size = statSync(file).size + statSync(`${file}-wal`).size;
+  const ours = await median(1, () => run(process.execPath, [CLI, 'space', file, '--json']));
+  const copy = path.join(dir, 'copy.db');
+  const shell = await median(1, () => run('sh', ['-c', `cp ${file} ${copy} && cp ${file}-wal ${copy}-wal && sqlite3 ${copy} "SELECT name, count(*) FROM dbstat GROUP BY name" && rm -f ${copy}*`]));
+  const copyOnly = await median(1, () => run('sh', ['-c', `cp ${file} ${copy} && cp ${file}-wal ${copy}-wal && rm -f ${copy}*`]));
+  const inspect = JSON.parse((await run(process.execPath, [CLI, 'inspect', file, '--json', '--max-size', '16'])).stdout) as { tables: { name: string; rows: number | null }[] };
+  const shellMs = Math.max(1, shell.ms - copyOnly.ms);
+  say(`| space per table of ${(size / 2 ** 20).toFixed(0)} MiB (db + wal) | b-tree walk; inspect above the sql.js bound lists ${inspect.tables.map((t) => `${t.name} ${t.rows}`).join(', ')} | ${fmtMs(ours.ms)} ms, ${fmtMiB(ours.rssKiB)} MiB peak | sqlite3 dbstat GROUP BY name ${fmtMs(shellMs)} ms, ${fmtMiB(shell.rssKiB)} MiB → **${(ours.ms / shellMs).toFixed(2)}×** time |`);
+}
+
 async function deepBenches(): Promise<void> {
   for (const mib of QUICK ? [16] : [10, 100, 1024]) await deepBench(mib);
 }
@@ -132,6 +153,7 @@ async function main(): Promise<void> {
   for (const n of QUICK ? [2000, 10000] : [10000, 50000, 500000]) await scanBench(n);
   for (const [mib, wal] of QUICK ? [[16, 4]] : [[64, 8], [256, 32], [1024, 100]]) await headerBench(mib!, wal!);
   await deepBenches();
+  for (const mib of QUICK ? [16] : process.argv.includes('--huge') ? [64, 1024, 4096] : [64, 1024]) await spaceBench(mib);
   await benchPanel(say, QUICK ? 50 : 200);
   await configBench();
   await benchSampling(say, QUICK ? 3 : 10);

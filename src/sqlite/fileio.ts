@@ -30,14 +30,18 @@ export class ReadOnlyFile {
 
   /** Bytes [position, position+length), shorter if the file ends first. */
   async read(position: number, length: number): Promise<Buffer> {
-    const buf = Buffer.alloc(length);
+    return this.readInto(Buffer.alloc(length), position);
+  }
+
+  /** Fills `buf` from `position` (a reused buffer keeps a long scan's memory flat); shorter if the file ends first. */
+  async readInto(buf: Buffer, position: number): Promise<Buffer> {
     let got = 0;
-    while (got < length) {
-      const { bytesRead } = await this.handle.read(buf, got, length - got, position + got);
+    while (got < buf.length) {
+      const { bytesRead } = await this.handle.read(buf, got, buf.length - got, position + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return got === length ? buf : buf.subarray(0, got);
+    return got === buf.length ? buf : buf.subarray(0, got);
   }
 
   close(): Promise<void> {

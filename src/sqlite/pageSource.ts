@@ -50,9 +50,18 @@ export class PageSource {
       this.chunks.delete(chunk);
       this.chunks.set(chunk, bytes);
     } else {
-      bytes = await this.db.read(chunk * CHUNK_PAGES * this.pageSize, CHUNK_PAGES * this.pageSize);
+      // The least recently used chunk's buffer is reused: a scan of any size allocates CACHE_CHUNKS buffers in all.
+      const size = CHUNK_PAGES * this.pageSize;
+      let buffer: Buffer | undefined;
+      if (this.chunks.size >= CACHE_CHUNKS) {
+        const oldest = this.chunks.keys().next().value!;
+        const reused = this.chunks.get(oldest)!;
+        this.chunks.delete(oldest);
+        // A short chunk (the file's end) is a view of a full-size buffer: take the whole of it back.
+        if (reused.byteOffset === 0 && reused.buffer.byteLength === size) buffer = Buffer.from(reused.buffer as ArrayBuffer, 0, size);
+      }
+      bytes = await this.db.readInto(buffer ?? Buffer.allocUnsafe(size), chunk * CHUNK_PAGES * this.pageSize);
       this.chunks.set(chunk, bytes);
-      if (this.chunks.size > CACHE_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
     }
     const start = ((pgno - 1) % CHUNK_PAGES) * this.pageSize;
     const page = bytes.subarray(start, start + this.pageSize);
