@@ -1,5 +1,5 @@
 import { ReadOnlyFile } from './fileio';
-import { PageLocation, pageLocation } from './pageLayers';
+import { PageLocation, overlayPages, pageLocation } from './pageLayers';
 import { DatabaseLayers } from './state';
 import { readWalPage } from './wal';
 
@@ -15,12 +15,18 @@ const CACHE_CHUNKS = 32;
 
 export class PageSource {
   private readonly chunks = new Map<number, Buffer>();
+  /** Pages that exist somewhere: a header may claim billions more than the file, WAL and journal hold. */
+  readonly pageCount: number;
 
   private constructor(
     private readonly layers: DatabaseLayers,
     private readonly db: ReadOnlyFile,
     private readonly wal: ReadOnlyFile | undefined,
-  ) {}
+  ) {
+    let last = Math.floor(db.size / layers.state.fileHeader.pageSize);
+    for (const [pgno] of overlayPages(layers)) last = Math.max(last, pgno);
+    this.pageCount = Math.min(layers.state.pageCount, last);
+  }
 
   /** `layers` from readDatabaseLayersOnce, read inside the same consistency check as the pages. */
   static async open(path: string, layers: DatabaseLayers): Promise<PageSource> {
@@ -33,7 +39,8 @@ export class PageSource {
     return this.layers.state.pageSize;
   }
 
-  get pageCount(): number {
+  /** The page count a connection would use (the header's, or the WAL's after its last commit). */
+  get claimedPageCount(): number {
     return this.layers.state.pageCount;
   }
 
