@@ -1,6 +1,6 @@
 /** The checklist's data types, free of Node APIs so the webview can share them. */
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'unknown';
-export const CHECK_IDS = ['wal', 'hot-journal', 'wal-size', 'integrity', 'freelist', 'filesystem', 'page-size', 'busy_timeout', 'synchronous', 'foreign_keys', 'cache_size', 'backup'] as const;
+export const CHECK_IDS = ['wal', 'hot-journal', 'wal-size', 'integrity', 'freelist', 'filesystem', 'page-size', 'busy_timeout', 'synchronous', 'foreign_keys', 'cache_size', 'backup', 'sqlite-version'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 export interface Check {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { FsVerdict } from '../sqlite/filesystem';
+import { WAL_RESET_BUG, bugsOf } from '../sqlite/knownBugs';
 import { CHANGING_ON_EVERY_READ, WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
 import type { Check, CheckId, CheckStatus } from './checkTypes';
@@ -17,6 +18,8 @@ export { CHECK_IDS } from './checkTypes';
 /** What the checks need to know of a database: a DatabaseState or an InspectReport both fit. */
 export interface AdvisedDatabase extends Pick<DatabaseState, 'path' | 'journalMode' | 'hotJournal' | 'sidecars' | 'pageCount' | 'freelistCount' | 'pageSize' | 'problems'> {
   wal?: WalSummary | null;
+  /** SQLite version that last wrote the file (header offset 96). */
+  lastWriterVersion?: string;
 }
 
 export interface AdviceInput {
@@ -100,6 +103,7 @@ export function adviseDatabase(input: AdviceInput): Check[] {
     ? { id: 'backup', title: 'Backed up safely', status: 'ok', reason: `Litestream replicates it (${backedUp.file}).`, source: backedUp.file }
     : { id: 'backup', title: 'Backed up safely', status: 'info', reason: 'No Litestream config names this database. A plain file copy of a live WAL database can miss committed data still in the -wal, or copy a half-written state.',
         fix: 'Use Litestream (continuous, needs WAL), `sqlite3 FILE ".backup copy.db"`, `VACUUM INTO \'copy.db\'`, or the backup API of your driver.' });
+  checks.push(versionCheck(state));
   return checks;
 }
 
@@ -131,6 +135,27 @@ function connectionCheck(id: CheckId, title: string, mine: ConnectionFinding[], 
 
 function mib(n: number): string {
   return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+/**
+ * The header records the SQLite that last wrote the file: in WAL mode, a
+ * version with the WAL-reset bug is a corruption risk for a busy app.
+ */
+function versionCheck(state: AdvisedDatabase): Check {
+  const v = state.lastWriterVersion;
+  if (!v) return { id: 'sqlite-version', title: 'SQLite version', status: 'unknown', reason: 'The version that last wrote the file is not known.' };
+  const bugs = bugsOf(v, state.journalMode);
+  if (!bugs.length) {
+    const later = state.journalMode !== 'wal' && WAL_RESET_BUG.affects(v) ? ` Once in WAL mode this version has the ${WAL_RESET_BUG.name} (fixed in ${WAL_RESET_BUG.firstFixed}).` : '';
+    return { id: 'sqlite-version', title: 'SQLite version', status: later ? 'info' : 'ok', reason: `Last written by SQLite ${v}: no known data-loss bug in ${state.journalMode === 'wal' ? 'WAL' : 'rollback'} mode.${later}` };
+  }
+  return {
+    id: 'sqlite-version',
+    title: 'SQLite version',
+    status: 'warn',
+    reason: `Last written by SQLite ${v}, which has the ${bugs.map((b) => `${b.name} (fixed in ${b.firstFixed}): ${b.summary}`).join('; ')}.`,
+    fix: `Upgrade the SQLite your app links to ${WAL_RESET_BUG.firstFixed} or later (the driver's bundled SQLite, or the system library): ${WAL_RESET_BUG.url}`,
+  };
 }
 
 function integrityUnknownReason(problems: readonly string[]): string {

@@ -4,7 +4,9 @@ import { findAppSettings } from '../advice/appConfig';
 import { CHECK_IDS, Check, CheckId, adviseDatabase } from '../advice/checks';
 import { connectionSnippets } from '../advice/snippets';
 import { judgeMount, mountOf, readMounts } from '../sqlite/filesystem';
+import { findEngine } from '../sqlite/engines/select';
 import { inspectDatabase } from '../sqlite/inspect';
+import { WAL_RESET_BUG } from '../sqlite/knownBugs';
 import { scanWorkspace } from '../workspace/scan';
 import { CliIo, jsonText } from './io';
 
@@ -68,6 +70,10 @@ export async function checkCommand(io: CliIo, target: string, opts: { json: bool
     }
     const unlinked = findings.connections.filter((c) => !c.database || !results.some((r) => path.resolve(root, r.path) === c.database));
     for (const c of unlinked) io.out(`note: ${c.stack} settings in ${c.file}:${c.line} point at ${c.databaseExpr}, which is not among the databases found.`);
+    const engine = await findEngine();
+    io.out(engine
+      ? `Writes here would use ${engine.label}${WAL_RESET_BUG.affects(engine.sqliteVersion) ? ` — it has the ${WAL_RESET_BUG.name} (fixed in ${WAL_RESET_BUG.firstFixed}); no unaffected SQLite engine was found` : ''}.`
+      : 'No real SQLite engine here (node:sqlite, sqlite3, python3): writes would be refused.');
     if (opts.require.length) io.out(failedAny ? `Required checks failed: ${results.filter((r) => r.failedRequired.length).map((r) => `${r.path} (${r.failedRequired.join(', ')})`).join('; ')}` : `Required checks passed: ${opts.require.join(', ')}`);
   }
   return failedAny ? EXIT_CHECK_FAILED : 0;

@@ -1,5 +1,6 @@
 import { EngineChoice, findEngine } from './engines/select';
 import { EngineError, SqlEngine } from './engines/engine';
+import { WAL_RESET_BUG } from './knownBugs';
 import { readLockHolders } from './lockHolders';
 import { Intent, Preflight, PreflightOptions, preflight } from './preflight';
 import { DatabaseState, JournalMode, readDatabaseState } from './state';
@@ -156,6 +157,10 @@ async function run(file: string, options: OperationOptions, plan: Plan): Promise
       message: `Refused: ${options.engine?.prefer && options.engine.prefer !== 'auto' ? `the ${options.engine.prefer} engine is not` : 'no real SQLite engine (node:sqlite, the sqlite3 shell or python3) is'} available here, and changing a live database without SQLite's own locking could lose data.`,
       next: `Run this yourself: ${base.manualCommand}`,
     };
+  }
+  // The WAL-reset bug needs WAL mode and concurrent writers or checkpoints: say so when only an affected SQLite is here.
+  if (plan.intent !== 'disable-wal' && WAL_RESET_BUG.affects(engine.sqliteVersion)) {
+    pre.notes.push(`${engine.label} has the ${WAL_RESET_BUG.name} (fixed in ${WAL_RESET_BUG.firstFixed}) and no unaffected SQLite engine was found here; the risk is a checkpoint racing another writer — install a newer sqlite3 or Node for an unaffected engine (${WAL_RESET_BUG.url})`);
   }
   if (options.dryRun) return { ...base, outcome: 'dry-run', engine: engine.label, message: `Dry run: would ${plan.wouldDo} using ${engine.label}.` };
   return execute(engine, file, statement, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, plan, base);

@@ -20,6 +20,8 @@ export interface SqlEngine {
   readonly id: EngineId;
   /** e.g. "sqlite3 shell 3.40.1" */
   readonly label: string;
+  /** The SQLite library version it runs, e.g. "3.40.1" (known bugs are looked up by it). */
+  readonly sqliteVersion: string;
   /** Aborting `signal` kills the engine's process: SQLite rolls back whatever was not committed. */
   run(file: string, statements: readonly string[], busyTimeoutMs: number, access?: EngineAccess, signal?: AbortSignal): Promise<StatementRows[]>;
 }
@@ -133,7 +135,7 @@ export async function probeScriptEngine(route: ScriptRoute): Promise<SqlEngine |
   try {
     const r = await runChild({ command: route.command, args: [...route.prefix, '--probe'], env: route.env, timeoutMs: 5000 });
     const [[row]] = parseEnvelope(r.stdout, r.stderr, route.id) as [[[string, string]]];
-    return new ScriptEngine(route, route.label(row[0], row[1]));
+    return new ScriptEngine(route, route.label(row[0], row[1]), row[1]);
   } catch (err) {
     return `${route.command}: ${err instanceof Error ? err.message : String(err)}`;
   }
@@ -141,7 +143,7 @@ export async function probeScriptEngine(route: ScriptRoute): Promise<SqlEngine |
 
 class ScriptEngine implements SqlEngine {
   readonly id: EngineId;
-  constructor(private readonly route: ScriptRoute, readonly label: string) {
+  constructor(private readonly route: ScriptRoute, readonly label: string, readonly sqliteVersion: string) {
     this.id = route.id;
   }
 

@@ -1,3 +1,4 @@
+import { WAL_RESET_BUG } from '../knownBugs';
 import { Log, SILENT } from '../log';
 import { EngineId, ENGINE_IDS, SqlEngine } from './engine';
 import { probeNodeSqlite } from './nodeSqlite';
@@ -46,17 +47,27 @@ export function findEngine(choice: EngineChoice = {}): Promise<SqlEngine | undef
 
 const MISSING: Promise<undefined> = Promise.resolve(undefined);
 
+/**
+ * In 'auto', every route is probed and the first whose SQLite has no known
+ * data-loss bug wins (writes and checkpoints on a live WAL database are
+ * exactly where the WAL-reset bug bites); else the first available one.
+ */
 async function probe(choice: EngineChoice): Promise<SqlEngine | undefined> {
   const log = choice.log ?? SILENT;
   const order = !choice.prefer || choice.prefer === 'auto' ? ENGINE_IDS : [choice.prefer];
+  const found: SqlEngine[] = [];
   for (const id of order) {
     const engine = await PROBES[id](choice);
-    if (typeof engine !== 'string') {
-      log.info(`SQLite engine: ${engine.label}`);
-      return engine;
+    if (typeof engine === 'string') {
+      log.info(`SQLite engine ${id} not available: ${engine}`);
+      continue;
     }
-    log.info(`SQLite engine ${id} not available: ${engine}`);
+    found.push(engine);
+    if (!WAL_RESET_BUG.affects(engine.sqliteVersion)) break;
+    log.info(`SQLite engine ${engine.label} has the ${WAL_RESET_BUG.name} (fixed in ${WAL_RESET_BUG.firstFixed}); looking for another`);
   }
-  log.warn(`no real SQLite engine found (tried ${order.join(', ')}); writes are off until one is installed`);
-  return undefined;
+  const engine = found.find((e) => !WAL_RESET_BUG.affects(e.sqliteVersion)) ?? found[0];
+  if (engine) log.info(`SQLite engine: ${engine.label}`);
+  else log.warn(`no real SQLite engine found (tried ${order.join(', ')}); writes are off until one is installed`);
+  return engine;
 }

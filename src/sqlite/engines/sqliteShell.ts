@@ -13,7 +13,7 @@ export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine |
     const m = /^(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
     if (r.code !== 0 || !m) return `${command} -version failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`;
     if (Number(m[1]) * 1000 + Number(m[2]) < 3033) return `${command} is ${m[0]}; 3.33 or newer is needed (for -json)`;
-    return new SqliteShellEngine(command, `sqlite3 shell ${m[0]}`);
+    return new SqliteShellEngine(command, `sqlite3 shell ${m[0]}`, m[0]);
   } catch (err) {
     return `${command}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : err instanceof Error ? err.message : String(err)}`;
   }
@@ -25,7 +25,7 @@ function fileUri(file: string, access: EngineAccess): string {
 
 class SqliteShellEngine implements SqlEngine {
   readonly id: EngineId = 'sqlite3-shell';
-  constructor(private readonly command: string, readonly label: string) {}
+  constructor(private readonly command: string, readonly label: string, readonly sqliteVersion: string) {}
 
   async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw', signal?: AbortSignal): Promise<StatementRows[]> {
     // The shell prints a JSON array only for statements that return rows (VACUUM returns none),
