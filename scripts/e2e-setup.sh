@@ -22,6 +22,8 @@ need_apt=()
 have_browser || need_apt+=(chromium)
 have_krb5_headers || need_apt+=(libkrb5-dev)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+# Django 3.2 from Debian proves the connection_created fix on a live Django connection (the test skips without it).
+if ! /usr/bin/python3 -c 'import django' >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then need_apt+=(python3-django); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian packages: ${need_apt[*]}"

@@ -1,3 +1,5 @@
+import { PRODUCTION_PRAGMAS } from './recommended';
+
 /**
  * Per-connection settings for production, as code for each stack: WAL is
  * persistent, but busy_timeout, synchronous and foreign_keys must be set by
@@ -11,7 +13,6 @@ export interface ConnectionSnippet {
   code: string;
 }
 
-export const PRODUCTION_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000', 'foreign_keys=ON'] as const;
 
 export function connectionSnippets(dbName = 'db.sqlite3'): ConnectionSnippet[] {
   const pragmaSql = PRODUCTION_PRAGMAS.map((p) => `PRAGMA ${p};`).join(' ');

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeError } from '../sqlite/errors';
 import { CliIo, guardProcessOutput, processIo } from './io';
 import { appSettingsCommand } from './appSettingsCommand';
+import { fixCommand } from './fixCommand';
 import { locksCommand, watchCommand } from './locksCommand';
 import { spaceCommand } from './spaceCommand';
 import { backupCommand, parseSetting, setCommand, vacuumCommand } from './maintenanceCommand';
@@ -20,6 +21,7 @@ const USAGE = `Usage:
   sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
   sqlite-doctor app-settings [DIR] [--exclude GLOB]… [--json]
+  sqlite-doctor fix [DIR] [--dry-run] [--json]
   sqlite-doctor backup FILE DEST [--force] [--journal-mode delete|wal] [--busy-timeout MS] [--json]
   sqlite-doctor vacuum FILE [--into DEST] [--dry-run] [--busy-timeout MS] [--json]
   sqlite-doctor set FILE auto_vacuum=none|full|incremental|page_size=N [--dry-run] [--busy-timeout MS] [--json]
@@ -128,6 +130,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const target = positionals[0] ?? '.';
       await expectPath(target, 'any');
       return checkCommand(io, target, { json: !!values.json, require: required, strict: !!values.strict });
+    }
+    case 'fix': {
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } } }));
+      if (positionals.length > 1) throw new UsageError('fix takes one folder');
+      await expectPath(positionals[0] ?? '.', 'folder');
+      return fixCommand(io, positionals[0] ?? '.', { json: !!values.json, dryRun: !!values['dry-run'] });
     }
     case 'app-settings': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, exclude: { type: 'string', multiple: true } } }));
