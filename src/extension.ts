@@ -7,6 +7,7 @@ import { createStatusBar } from './ui/statusBar';
 import { DatabaseTree } from './ui/tree';
 import { watchDatabases } from './ui/watcher';
 import { createAdvisor } from './ui/advisor';
+import { AppDiagnostics } from './ui/appDiagnostics';
 import { DetailService } from './ui/detailService';
 import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const distDir = vscode.Uri.joinPath(context.extensionUri, 'dist');
   const advise = createAdvisor(model, distDir.fsPath, () => readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).exclude, log);
   const details = new DetailService(detailSource(distDir.fsPath, advise, log));
+  const appDiagnostics = new AppDiagnostics(distDir.fsPath, log);
   const host: PanelHost = {
     model,
     details,
@@ -39,6 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
     bindContextKeys(model),
     watchDatabases(model, log),
     { dispose: () => details.cancelAll() },
+    appDiagnostics.register(),
+    // After each scan, the app's configuration is checked too (in a child process).
+    model.onDidChange((change) => { if (change.kind === 'all') for (const r of commands.scanRoots()) void appDiagnostics.refresh(r.path); }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => StatusPanel.revive(panel, host),
     }),
@@ -55,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     register('sqliteDoctor.reveal', (...args) => commands.reveal(model, args)),
     register('sqliteDoctor.copyConnectionSettings', (...args) => commands.copyConnectionSettings(model, args)),
     register('sqliteDoctor.showLog', () => log.show()),
+    register('sqliteDoctor.saveAndRecheck', (uri) => uri instanceof vscode.Uri && vscode.workspace.save(uri)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void commands.scanWorkspace(model, false)),
   );
   // A quiet first scan so the tree, status bar and explorer menus are ready.

@@ -24,7 +24,8 @@ export async function fixCommand(io: CliIo, dir: string, opts: { dryRun: boolean
     else await fsp.writeFile(abs, after);
   }
   if (opts.json) {
-    io.out(jsonText({ root, dryRun: opts.dryRun, fixed: fixes.map(({ edits: _e, ...f }) => f), unfixable, ...(opts.dryRun && { diff: diffs.join('') }) }));
+    // Edits are offsets into each file as it was read: an editor applies them only to an unchanged document.
+    io.out(jsonText({ root, dryRun: opts.dryRun, fixed: fixes, unfixable, ...(opts.dryRun && { diff: diffs.join('') }) }));
   } else {
     if (opts.dryRun) io.out(diffs.join('').replace(/\n$/, ''));
     for (const f of fixes) io.out(`${opts.dryRun ? 'would fix' : 'fixed'} ${f.file}:${f.line} (${f.stack}): ${f.title}`);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AppFindings } from '../advice/findings';
+import type { Fix, Unfixable } from '../advice/fixes';
 import { runChild } from '../sqlite/engines/engine';
 import type { InspectReport } from '../sqlite/inspect';
 
@@ -30,4 +31,9 @@ export function inspectInChild(distDir: string, file: string, maxBytes: number, 
 
 export function appSettingsInChild(distDir: string, root: string, exclude: readonly string[]): Promise<AppFindings> {
   return runCliJson(distDir, ['app-settings', root, '--json', ...exclude.flatMap((g) => ['--exclude', g])]);
+}
+
+/** The fixes `sqlite-doctor fix --dry-run` would make under a folder (nothing is written). */
+export function plannedFixesInChild(distDir: string, root: string): Promise<{ fixed: Fix[]; unfixable: Unfixable[] }> {
+  return runCliJson(distDir, ['fix', root, '--dry-run', '--json']);
 }
