@@ -152,3 +152,34 @@ print(json.dumps(${READ_BACK_PY}))`], { encoding: 'utf8', cwd: root, env: { ...p
     assert.equal(readFileSync(path.join(root, 'proj/settings.py'), 'utf8'), DJANGO_SETTINGS);
   });
 });
+
+describe('settings that silently do nothing are corrected', () => {
+  it('a misspelt PRAGMA, busy_timeout in seconds, Django timeout in milliseconds: fixed, then proved on a live connection', () => {
+    const root = tempDir();
+    write(root, 'requirements.txt', 'Django==5.2\n');
+    write(root, 'proj/settings.py', DJANGO_SETTINGS.replace('"NAME": BASE_DIR / "db.sqlite3",', '"NAME": BASE_DIR / "db.sqlite3",\n        "OPTIONS": {"timeout": 5000, "init_command": "PRAGMA journal_mod=WAL; PRAGMA busy_timeout=5;"},'));
+    write(root, 'go/main.go', 'package main\nimport "database/sql"\nfunc open() { sql.Open("sqlite", "app.db?_pragma=jounal_mode(WAL)&_pragma=busy_timeout(5)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)") }\n');
+    write(root, 'rails/config/database.yml', 'production:\n  adapter: sqlite3\n  database: db/production.sqlite3\n  timeout: 5\n');
+    write(root, 'rails/Gemfile.lock', 'GEM\n  specs:\n    rails (7.2.1)\n');
+    const r = spawnSync(process.execPath, [BIN, 'fix', root], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /PRAGMA journal_mod is not a pragma SQLite knows .* did you mean journal_mode\?/);
+    assert.match(r.stdout, /busy_timeout=5 is 5 milliseconds, not seconds/);
+    assert.match(r.stdout, /OPTIONS timeout is in seconds/);
+    const out = execFileSync('python3', ['-c', `import json, runpy, sqlite3
+s = runpy.run_path(${JSON.stringify(path.join(root, 'proj/settings.py'))})
+o = s["DATABASES"]["default"]["OPTIONS"]
+assert o["timeout"] == 5, o
+con = sqlite3.connect(str(s["DATABASES"]["default"]["NAME"]), timeout=o["timeout"], isolation_level=None)
+con.execute("PRAGMA foreign_keys = ON")  # as Django's sqlite3 backend does on every new connection
+for st in o["init_command"].split(";"):
+    if st.strip(): con.execute(st)
+cur = con
+print(json.dumps(${READ_BACK_PY}))`], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), EXPECTED);
+    assert.match(readFileSync(path.join(root, 'go/main.go'), 'utf8'), /_pragma=journal_mode\(WAL\)&_pragma=busy_timeout\(5000\)/);
+    assert.match(readFileSync(path.join(root, 'rails/config/database.yml'), 'utf8'), /timeout: 5000/);
+    const again = spawnSync(process.execPath, [BIN, 'fix', root], { encoding: 'utf8' });
+    assert.match(again.stdout, /^Nothing to fix/);
+  });
+});

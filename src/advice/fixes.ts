@@ -1,4 +1,5 @@
 import { ConnectionFinding } from './findings';
+import { planMisconfigFixes } from './misconfig';
 import { RECOMMENDED, Recommended, missingSettings } from './recommended';
 
 /**
@@ -216,6 +217,11 @@ export async function planWorkspaceFixes(root: string, exclude?: readonly string
   for (const f of findings.connections) {
     const text = await read(f.file);
     if (text === undefined) continue;
+    // What is wrong first (a setting that silently does nothing); what is missing is planned on the
+    // corrected text, in the next round (the CLI runs rounds until nothing changes; the editor re-plans on save).
+    const wrong = planMisconfigFixes(f, text);
+    for (const fix of wrong) if (!fixes.some((x) => x.file === fix.file && x.edits[0]!.start === fix.edits[0]!.start)) fixes.push(fix);
+    if (wrong.length || fixes.some((x) => x.file === f.file && x.missing.length === 0)) continue;
     const plan = planFix(f, text, versions);
     if (!plan) continue;
     if ('why' in plan) unfixable.push(plan);

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Fix, applyEdits, planWorkspaceFixes } from '../advice/fixes';
+import { Fix, Unfixable, applyEdits, planWorkspaceFixes } from '../advice/fixes';
 import { CliIo, jsonText } from './io';
 import { EXIT_REFUSED } from './walCommand';
 
@@ -12,16 +12,25 @@ import { EXIT_REFUSED } from './walCommand';
  */
 export async function fixCommand(io: CliIo, dir: string, opts: { dryRun: boolean; json: boolean }): Promise<number> {
   const root = path.resolve(dir);
-  const { fixes, unfixable } = await planWorkspaceFixes(root);
-  const byFile = new Map<string, Fix[]>();
-  for (const f of fixes) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const fixes: Fix[] = [];
   const diffs: string[] = [];
-  for (const [file, list] of byFile) {
-    const abs = path.join(root, file);
-    const before = await fsp.readFile(abs, 'utf8');
-    const after = applyEdits(before, list.flatMap((f) => f.edits));
-    if (opts.dryRun) diffs.push(unifiedDiff(before, after, file));
-    else await fsp.writeFile(abs, after);
+  let unfixable: Unfixable[] = [];
+  // Wrong settings are corrected first, missing ones added on the corrected text: a few rounds, until nothing changes.
+  for (let round = 0; round < 3; round++) {
+    const plan = await planWorkspaceFixes(root);
+    unfixable = plan.unfixable;
+    if (!plan.fixes.length) break;
+    fixes.push(...plan.fixes);
+    const byFile = new Map<string, Fix[]>();
+    for (const f of plan.fixes) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    for (const [file, list] of byFile) {
+      const abs = path.join(root, file);
+      const before = await fsp.readFile(abs, 'utf8');
+      const after = applyEdits(before, list.flatMap((f) => f.edits));
+      if (opts.dryRun) diffs.push(unifiedDiff(before, after, file));
+      else await fsp.writeFile(abs, after);
+    }
+    if (opts.dryRun) break; // a dry run shows the first round; the rest depends on it being written
   }
   if (opts.json) {
     // Edits are offsets into each file as it was read: an editor applies them only to an unchanged document.
