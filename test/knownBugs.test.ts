@@ -34,3 +34,23 @@ describe('SQLite version risks', () => {
     assert.match(after.reason, /Last written by SQLite 3\.51\.3: no known data-loss bug/);
   });
 });
+
+describe('the SQLite an app ships', () => {
+  it('reads the version better-sqlite3 bundles (its sqlite3.h, never run) and reports the WAL-reset bug for a WAL database it opens', async () => {
+    const { findAppSettings } = await import('../src/advice/appConfig');
+    const root = tempDir();
+    const dep = path.join(root, 'node_modules', 'better-sqlite3');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dep, 'deps', 'sqlite3'), { recursive: true });
+    writeFileSync(path.join(dep, 'package.json'), '{ "name": "better-sqlite3", "version": "11.0.0" }');
+    writeFileSync(path.join(dep, 'deps', 'sqlite3', 'sqlite3.h'), '/* amalgamation */\n#define SQLITE_VERSION        "3.45.3"\n#define SQLITE_VERSION_NUMBER 3045003\n');
+    writeFileSync(path.join(root, 'package.json'), '{}');
+    writeFileSync(path.join(root, 'app.js'), "const Database = require('better-sqlite3');\nconst db = new Database('app.db');\n");
+    execFileSync('python3', ['-c', 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("pragma journal_mode=wal"); c.execute("create table t(x)"); c.commit()', path.join(root, 'app.db')]);
+    const findings = await findAppSettings(root);
+    assert.deepEqual(findings.runtimes, [{ name: 'better-sqlite3 11.0.0', file: 'node_modules/better-sqlite3/deps/sqlite3/sqlite3.h', sqliteVersion: '3.45.3' }]);
+    const check = adviseDatabase({ state: await inspectDatabase(path.join(root, 'app.db')), integrity: 'ok', findings }).find((c) => c.id === 'sqlite-version')!;
+    assert.equal(check.status, 'warn');
+    assert.match(check.reason, /The app's better-sqlite3 11\.0\.0 ships SQLite 3\.45\.3, which has the WAL-reset bug \(fixed in 3\.51\.3\)/);
+  });
+});

@@ -4,7 +4,7 @@ import { WAL_RESET_BUG, bugsOf } from '../sqlite/knownBugs';
 import { CHANGING_ON_EVERY_READ, WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
 import type { Check, CheckId, CheckStatus } from './checkTypes';
-import { AppFindings, ConnectionFinding } from './findings';
+import { AppFindings, ConnectionFinding, SqliteRuntime } from './findings';
 
 /**
  * The production checklist for one database (after "SQLite in production"
@@ -103,7 +103,9 @@ export function adviseDatabase(input: AdviceInput): Check[] {
     ? { id: 'backup', title: 'Backed up safely', status: 'ok', reason: `Litestream replicates it (${backedUp.file}).`, source: backedUp.file }
     : { id: 'backup', title: 'Backed up safely', status: 'info', reason: 'No Litestream config names this database. A plain file copy of a live WAL database can miss committed data still in the -wal, or copy a half-written state.',
         fix: 'Use Litestream (continuous, needs WAL), `sqlite3 FILE ".backup copy.db"`, `VACUUM INTO \'copy.db\'`, or the backup API of your driver.' });
-  checks.push(versionCheck(state));
+  // A driver's bundled SQLite matters for the databases the app opens with that driver.
+  const stacks = new Set(mine.map((c) => c.stack));
+  checks.push(versionCheck(state, (input.findings.runtimes ?? []).filter((r) => stacks.has(r.name.startsWith('better-sqlite3') ? 'node' : 'go'))));
   return checks;
 }
 
@@ -141,7 +143,16 @@ function mib(n: number): string {
  * The header records the SQLite that last wrote the file: in WAL mode, a
  * version with the WAL-reset bug is a corruption risk for a busy app.
  */
-function versionCheck(state: AdvisedDatabase): Check {
+function versionCheck(state: AdvisedDatabase, runtimes: readonly SqliteRuntime[]): Check {
+  // The app's own driver, when its bundled SQLite can be read: the writer that matters for the future.
+  const risky = state.journalMode === 'wal' ? runtimes.filter((r) => WAL_RESET_BUG.affects(r.sqliteVersion)) : [];
+  if (risky.length) {
+    return {
+      id: 'sqlite-version', title: 'SQLite version', status: 'warn', source: risky[0]!.file,
+      reason: `The app's ${risky.map((r) => `${r.name} ships SQLite ${r.sqliteVersion}`).join('; ')}, which has the ${WAL_RESET_BUG.name} (fixed in ${WAL_RESET_BUG.firstFixed}): ${WAL_RESET_BUG.summary}.`,
+      fix: `Upgrade the driver to one that bundles SQLite ${WAL_RESET_BUG.firstFixed} or later: ${WAL_RESET_BUG.url}`,
+    };
+  }
   const v = state.lastWriterVersion;
   if (!v) return { id: 'sqlite-version', title: 'SQLite version', status: 'unknown', reason: 'The version that last wrote the file is not known.' };
   const bugs = bugsOf(v, state.journalMode);

@@ -33,6 +33,16 @@ export interface AppFindings {
   backups: BackupFinding[];
   /** Files passed over (too large to be a hand-written config), so nothing is claimed about them. */
   skipped?: string[];
+  /** SQLite libraries the app ships in its dependencies (read from their headers, never run). */
+  runtimes?: SqliteRuntime[];
+}
+
+export interface SqliteRuntime {
+  /** e.g. "better-sqlite3 12.11.1" */
+  name: string;
+  /** POSIX path of the header it was read from, relative to the searched root. */
+  file: string;
+  sqliteVersion: string;
 }
 
 /** 1-based line number of a character offset. */
