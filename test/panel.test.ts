@@ -121,6 +121,7 @@ print("ready")
       { id: 'freelist', title: 'Little wasted space', status: 'warn', reason: '60% of the pages are free.' },
       { id: 'backup', title: 'Backed up safely', status: 'info', reason: 'No Litestream config names this database.' },
     ] } });
+    await h.page.locator('vscode-panel-tab#tab-checklist').click(); // an earlier test left another tab open (kept in getState)
     await h.page.locator('vscode-button[data-action="vacuum-freelist"]').click();
     await h.page.locator('vscode-button[data-action="litestream-backup"]').click();
     assert.deepEqual((await h.sent()).slice(-2), [{ type: 'action', action: 'vacuum', id: a.id }, { type: 'action', action: 'litestream', id: a.id }]);

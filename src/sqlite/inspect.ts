@@ -54,8 +54,8 @@ async function addSpace(report: InspectReport): Promise<void> {
   }
   if (report.deep.ran) return;
   const s = report.space;
-  const user = (name: string) => !name.startsWith('sqlite_');
-  report.tables = s.objects.filter((o) => o.type === 'table' && user(o.name)).map((o) => ({ name: o.name, rows: o.entries })).sort((a, b) => a.name.localeCompare(b.name));
+  // As sql.js lists them: every table in sqlite_schema (sqlite_sequence too), not the schema's own b-tree.
+  report.tables = s.objects.filter((o) => o.type === 'table' && o.name !== 'sqlite_schema').map((o) => ({ name: o.name, rows: o.entries })).sort((a, b) => a.name.localeCompare(b.name));
   report.indexes = s.objects.filter((o) => o.type === 'index').map((o) => ({ name: o.name, table: o.table })).sort((a, b) => a.name.localeCompare(b.name));
   report.views = [...s.views].sort();
   report.triggers = [...s.triggers].sort((a, b) => a.name.localeCompare(b.name));

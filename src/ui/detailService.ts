@@ -67,7 +67,10 @@ export class DetailService {
    * (invalidate, cancelAll).
    */
   async request(id: string): Promise<DatabaseDetail | undefined> {
+    const generation = this.generation;
     const identity = await this.deps.identity(id).catch(() => `unreadable:${Date.now()}`);
+    // Cancelled (cancelAll) while the files were being looked at: start nothing.
+    if (generation !== this.generation) return undefined;
     const hit = this.cache.get(id);
     if (hit && hit.identity === identity) return hit.detail;
     const run = this.running.get(id);
