@@ -6,12 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startPython, tempDir } from '../test/helpers/fixtures';
 import { CHROMIUM_PATH } from '../test/helpers/browser';
-import { CHROMIUM_ARGS } from '../test/helpers/panelHarness';
-import { codeServerInstalled, startCodeServer } from '../test/e2e/codeServer';
-import { palette, panelFrame } from '../test/e2e/workbench';
+import { codeServerInstalled } from '../test/e2e/codeServer';
+import { openWorkbench, palette, panelFrame } from '../test/e2e/workbench';
 
 /** main before round 2 (the last commit of round 1). */
 const BASELINE_COMMIT = 'f772bf9';
@@ -77,12 +75,9 @@ async function measure(extension: string, seconds: number): Promise<{ cpu: numbe
     const { child } = await startPython(MAKE_DB, [path.join(ws, name), rows]);
     await new Promise((r) => child.on('exit', r));
   }
-  const server = await startCodeServer(tempDir('sqlite-doctor-bench-profile-'), ws, {}, extension);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const wb = await openWorkbench(tempDir('sqlite-doctor-bench-profile-'), ws, extension);
+  const { page, server } = wb;
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await palette(page, 'SQLite: Show Status Panel');
     const frame = await panelFrame(page, 'grid');
     await frame.locator('tr', { hasText: 'a.db' }).click();
@@ -96,8 +91,7 @@ async function measure(extension: string, seconds: number): Promise<{ cpu: numbe
     const cpu = cpuSeconds(host) - before;
     return { cpu, commits: Number(app.lines.find((l) => l.startsWith('done'))?.split(' ')[1] ?? 0) };
   } finally {
-    await browser.close();
-    await server.stop();
+    await wb.close();
   }
 }
 

@@ -45,17 +45,24 @@ function sleepingDeps(seconds: number, pids: number[], killed: number[]): Detail
   };
 }
 
+/** A detail service over real files whose inspection is `inspect` (counted by the caller). */
+function serviceWith(inspect: (id: string) => Promise<{ error?: string } | void>): DetailService {
+  return new DetailService({
+    identity: filesIdentity,
+    base: () => ({ walExplained: [], snippets: [] }),
+    inspect: async (id) => ({ walExplained: [], snippets: [], ...(await inspect(id)) }),
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('detail service', () => {
   it('answers from the cache while the files are unchanged, and inspects again when they change', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'a.db');
     makeDb(file);
     let inspections = 0;
-    const service = new DetailService({
-      identity: filesIdentity,
-      base: () => ({ walExplained: [], snippets: [] }),
-      inspect: async () => ({ walExplained: [], snippets: [], error: `run ${++inspections}` }),
-    });
+    const service = serviceWith(async () => ({ error: `run ${++inspections}` }));
     const first = await service.request(file);
     const again = await service.request(file);
     assert.equal(inspections, 1);
@@ -71,11 +78,7 @@ describe('detail service', () => {
     const file = path.join(dir, 'a.db');
     makeDb(file);
     let inspections = 0;
-    const service = new DetailService({
-      identity: filesIdentity,
-      base: () => ({ walExplained: [], snippets: [] }),
-      inspect: async () => { inspections++; await new Promise((r) => setTimeout(r, 200)); return { walExplained: [], snippets: [] }; },
-    });
+    const service = serviceWith(async () => { inspections++; await sleep(200); });
     const [a, b, c] = await Promise.all([service.request(file), service.request(file), service.request(file)]);
     assert.equal(inspections, 1);
     assert.ok(a && a === b && b === c);
@@ -106,11 +109,7 @@ describe('detail service', () => {
     const file = path.join(dir, 'busy.db');
     makeDb(file);
     let inspections = 0;
-    const service = new DetailService({
-      identity: filesIdentity,
-      base: () => ({ walExplained: [], snippets: [] }),
-      inspect: async () => { inspections++; await new Promise((r) => setTimeout(r, 300)); return { walExplained: [], snippets: [], error: `run ${inspections}` }; },
-    });
+    const service = serviceWith(async () => { inspections++; await sleep(300); return { error: `run ${inspections}` }; });
     const answers: (string | undefined)[] = [];
     const started = Date.now();
     // An app changes the file every 50 ms for 2 s; the panel asks after each change.
@@ -131,11 +130,7 @@ describe('detail service', () => {
     makeDb(a);
     makeDb(b);
     const runs = new Map<string, number>();
-    const service = new DetailService({
-      identity: filesIdentity,
-      base: () => ({ walExplained: [], snippets: [] }),
-      inspect: async (id) => { runs.set(id, (runs.get(id) ?? 0) + 1); return { walExplained: [], snippets: [] }; },
-    });
+    const service = serviceWith(async (id) => { runs.set(id, (runs.get(id) ?? 0) + 1); });
     await service.request(a);
     await service.request(b);
     service.invalidate([b]);

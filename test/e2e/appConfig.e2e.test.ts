@@ -3,12 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { tempDir } from '../helpers/fixtures';
 import { CHROMIUM_PATH } from '../helpers/browser';
-import { CHROMIUM_ARGS } from '../helpers/panelHarness';
-import { CodeServer, codeServerInstalled, startCodeServer } from './codeServer';
-import { palette } from './workbench';
+import { codeServerInstalled } from './codeServer';
+import { Workbench, openWorkbench, palette } from './workbench';
 
 /**
  * Configuring the app in the editor: a Django 5.1 project whose database is
@@ -20,8 +19,7 @@ const skip = codeServerInstalled() && CHROMIUM_PATH ? false : 'code-server or Ch
 
 describe('app configuration in the editor', { skip, timeout: 240_000 }, () => {
   let ws: string;
-  let server: CodeServer;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
 
   before(async () => {
@@ -41,16 +39,12 @@ DATABASES = {
 }
 `);
     execFileSync('python3', ['-c', 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table t(x)"); c.commit()', path.join(ws, 'db.sqlite3')]);
-    server = await startCodeServer(tempDir('sqlite-doctor-django-profile-'), ws, { 'workbench.colorTheme': 'Default Dark Modern' });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    wb = await openWorkbench(tempDir('sqlite-doctor-django-profile-'), ws);
+    page = wb.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await wb?.close();
   });
 
   const problems = () => page.locator('.markers-panel');

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, Frame, Page, chromium } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { formatBytes } from '../../src/sqlite/format';
 import { startPython, tempDir } from '../helpers/fixtures';
 import { BrowserGlobals, CHROMIUM_PATH } from '../helpers/browser';
-import { CHROMIUM_ARGS } from '../helpers/panelHarness';
-import { CodeServer, codeServerInstalled, startCodeServer } from './codeServer';
-import { palette, panelFrame } from './workbench';
+import { codeServerInstalled } from './codeServer';
+import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
 
 /**
  * The panel under a busy app, in a real VS Code: an app commits to b.db 20
@@ -63,8 +62,7 @@ function lineTime(line: string): number {
 describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => {
   let ws: string;
   let profile: string;
-  let server: CodeServer;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
 
   before(async () => {
@@ -75,16 +73,12 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
       await new Promise((r) => child.on('exit', r));
     }
     profile = tempDir('sqlite-doctor-live-profile-');
-    server = await startCodeServer(profile, ws, { 'workbench.colorTheme': 'Default Dark Modern' });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    wb = await openWorkbench(profile, ws);
+    page = wb.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await wb?.close();
   });
 
   const aDb = () => path.join(ws, 'a.db');

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeFixtures, startPython, tempDir, truth } from '../helpers/fixtures';
 import { CHROMIUM_PATH } from '../helpers/browser';
-import { CHROMIUM_ARGS } from '../helpers/panelHarness';
-import { CodeServer, codeServerInstalled, startCodeServer } from './codeServer';
-import { palette, panelFrame } from './workbench';
+import { codeServerInstalled } from './codeServer';
+import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
 
 /**
  * End to end in a real VS Code (code-server) driven through Chromium: what a
@@ -15,7 +14,7 @@ import { palette, panelFrame } from './workbench';
  * against real SQLite on disk. Screenshots land in test-output/.
  */
 const OUT = path.join(__dirname, '..', '..', 'test-output');
-const skip = codeServerInstalled() ? false : 'code-server is not installed (scripts/e2e-setup.sh, run by `npm test`)';
+const skip = codeServerInstalled() && CHROMIUM_PATH ? false : 'code-server or Chromium is not installed (scripts/e2e-setup.sh, run by `npm test`)';
 
 function makeWorkspace(): string {
   const fx = makeFixtures();
@@ -51,23 +50,18 @@ async function explorerMenu(page: Page, name: string): Promise<string[]> {
 
 describe('SQLite Doctor in a real VS Code', { skip, timeout: 300_000 }, () => {
   let ws: string;
-  let server: CodeServer;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
     ws = makeWorkspace();
-    server = await startCodeServer(tempDir('sqlite-doctor-profile-'), ws, { 'workbench.colorTheme': 'Default Dark Modern' });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    wb = await openWorkbench(tempDir('sqlite-doctor-profile-'), ws);
+    page = wb.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await wb?.close();
   });
 
   it('Scan Workspace from the palette reports what is on disk', async () => {

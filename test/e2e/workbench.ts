@@ -1,4 +1,7 @@
-import type { Frame, Page } from 'playwright-core';
+import { Browser, Frame, Page, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from '../helpers/browser';
+import { CHROMIUM_ARGS } from '../helpers/panelHarness';
+import { CodeServer, startCodeServer } from './codeServer';
 
 /** Driving VS Code's workbench as a person does: the command palette and the panel's webview frames. */
 export async function palette(page: Page, command: string): Promise<void> {
@@ -26,4 +29,21 @@ export async function panelFrame(page: Page, testid: string): Promise<Frame> {
     await page.waitForTimeout(250);
   }
   throw new Error(`no webview frame shows ${testid}`);
+}
+
+/** A real VS Code on `folder` (fresh profile), open in headless Chromium, its workbench loaded. */
+export interface Workbench {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(profile: string, folder: string, extension?: string): Promise<Workbench> {
+  const server = await startCodeServer(profile, folder, { 'workbench.colorTheme': 'Default Dark Modern' }, extension);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return { server, browser, page, close: async () => { await browser.close(); await server.stop(); } };
 }
