@@ -23,10 +23,14 @@ async function main(): Promise<void> {
       copyFileSync(path.join(fixtures, from + s), path.join(demo, to + s));
     }
   }
+  // A Django project over db.sqlite3, so the Problems panel shows the app-config check and its quick fix.
+  mkdirSync(path.join(demo, 'mysite'), { recursive: true });
+  writeFileSync(path.join(demo, 'requirements.txt'), 'Django==5.1.4\n');
+  writeFileSync(path.join(demo, 'mysite', 'settings.py'), 'from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\n\nDATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": BASE_DIR / "db.sqlite3",\n    }\n}\n');
   mkdirSync(path.join(demo, '.vscode'), { recursive: true });
   writeFileSync(path.join(demo, '.vscode', 'settings.json'), JSON.stringify({ 'sqliteDoctor.checkAllFiles': true }, null, 2));
   const server = await startCodeServer(path.join(cache, 'try-profile'), demo, { 'workbench.colorTheme': 'Default Dark Modern' });
-  console.log(`\nSQLite Doctor is running in VS Code (code-server) on a demo workspace:\n\n  ${server.url}\n\nOpen it in a browser, then try "SQLite: Show Status Panel" (F1) or right-click db.sqlite3 → Enable WAL.\nPress Ctrl-C to stop.`);
+  console.log(`\nSQLite Doctor is running in VS Code (code-server) on a demo workspace:\n\n  ${server.url}\n\nOpen it in a browser, then try "SQLite: Show Status Panel" (F1), right-click db.sqlite3 → Enable WAL, or the quick fix on mysite/settings.py in the Problems panel.\nPress Ctrl-C to stop.`);
   const stop = () => void server.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
