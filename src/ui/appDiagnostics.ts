@@ -24,7 +24,6 @@ interface Planned { fix: Fix; textHash: string }
 const hash = (text: string) => createHash('sha1').update(text).digest('hex');
 
 export class AppDiagnostics implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
   private readonly collection = vscode.languages.createDiagnosticCollection('sqlite-doctor');
   private readonly planned = new Map<string, Planned[]>();
   private running = new Map<string, Promise<void>>();
@@ -34,7 +33,7 @@ export class AppDiagnostics implements vscode.CodeActionProvider {
   register(): vscode.Disposable {
     return vscode.Disposable.from(
       this.collection,
-      vscode.languages.registerCodeActionsProvider([{ scheme: 'file', language: 'python' }, { scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'javascript' }, { scheme: 'file', language: 'typescript' }, { scheme: 'file', language: 'go' }], this, { providedCodeActionKinds: AppDiagnostics.kinds }),
+      vscode.languages.registerCodeActionsProvider([{ scheme: 'file', language: 'python' }, { scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'javascript' }, { scheme: 'file', language: 'typescript' }, { scheme: 'file', language: 'go' }], this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
         const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
         if (folder && CONFIG_FILE.test(doc.uri.path)) void this.refresh(folder.uri.fsPath);
