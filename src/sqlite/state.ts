@@ -176,9 +176,8 @@ async function readShm(shmPath: string, withFrames: boolean): Promise<ShmIndex |
   try {
     return await withFile(shmPath, async (f) => {
       const head = parseShm(await f.read(0, SHM_HEADER_BYTES));
-      // Only a live index (a connection holds it open) may stand in for the WAL: a
-      // leftover one from a crash can be self-consistent yet older than the log.
-      if (!head || !withFrames || !(await shmIsLive(shmPath))) return head;
+      // Whether it may stand in for the WAL (live, or verified against the log's tail) is indexWal's call.
+      if (!head || !withFrames) return head;
       return parseShm(await f.read(0, shmBytesFor(head.mxFrame)));
     });
   } catch {

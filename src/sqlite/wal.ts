@@ -163,9 +163,10 @@ function backfillFrom(shm: ShmIndex | undefined, header: WalHeader, committedFra
 /**
  * For a large WAL, take the committed frames from the wal-index as SQLite's
  * readers do, instead of checksumming every frame: only when the index
- * matches this log (salts, page size), the log is long enough, and the frame
- * it names as the last commit really is a commit frame of this log whose
- * size matches. Otherwise undefined, and the caller walks the frames.
+ * matches this log (salts, page size), the log is long enough, the frame it
+ * names as the last commit really is a commit frame of this log whose size
+ * matches, and no valid frame follows it. Otherwise undefined, and the
+ * caller walks the frames.
  */
 async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex): Promise<WalIndex | undefined> {
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
@@ -176,6 +177,19 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
   const commitSize = last.readUInt32BE(4);
   if (commitSize === 0 || commitSize !== shm.nPage || last.readUInt32BE(8) !== header.salt1 || last.readUInt32BE(12) !== header.salt2) return undefined;
   if (last.readUInt32BE(0) !== shm.pageOfFrame(k)) return undefined;
+  // A wal-index left by a crash can be self-consistent yet older than the log: if a valid frame
+  // follows the last one it names (same salts, checksum continuing from that frame's), the log
+  // goes on past the index, which is stale — walk the frames instead, as SQLite would rebuild it.
+  const nextAt = WAL_HEADER_SIZE + k * frameSize;
+  if (nextAt + frameSize <= wal.size) {
+    const next = await wal.read(nextAt, frameSize);
+    if (next.readUInt32BE(8) === header.salt1 && next.readUInt32BE(12) === header.salt2) {
+      let sums: [number, number] = [last.readUInt32BE(16), last.readUInt32BE(20)];
+      sums = walChecksum(next.subarray(0, 8), header.bigEndianChecksums, ...sums);
+      sums = walChecksum(next.subarray(WAL_FRAME_HEADER_SIZE), header.bigEndianChecksums, ...sums);
+      if (sums[0] === next.readUInt32BE(16) && sums[1] === next.readUInt32BE(20)) return undefined;
+    }
+  }
   const latest = new Map<number, number>();
   for (let f = 1; f <= k; f++) {
     const pgno = shm.pageOfFrame(f);
