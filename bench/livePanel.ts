@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { startPython, tempDir } from '../test/helpers/fixtures';
+import { makeBlobDb, startPython, tempDir } from '../test/helpers/fixtures';
 import { CHROMIUM_PATH } from '../test/helpers/browser';
 import { codeServerInstalled } from '../test/e2e/codeServer';
 import { openWorkbench, palette, panelFrame } from '../test/e2e/workbench';
@@ -14,16 +14,6 @@ import { openWorkbench, palette, panelFrame } from '../test/e2e/workbench';
 /** main before round 2 (the last commit of round 1). */
 const BASELINE_COMMIT = 'f772bf9';
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
-const MAKE_DB = String.raw`
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)")
-c.execute("CREATE INDEX tv ON t(v)")
-c.executemany("INSERT INTO t(v) VALUES (randomblob(2000))", [()] * int(sys.argv[2]))
-c.commit()
-print("ready", flush=True)
-`;
 
 const APP = String.raw`
 import sqlite3, sys, time
@@ -71,10 +61,8 @@ function extensionHostPid(serverPid: number): number {
 
 async function measure(extension: string, seconds: number): Promise<{ cpu: number; commits: number }> {
   const ws = tempDir('sqlite-doctor-bench-ws-');
-  for (const [name, rows] of [['a.db', '20000'], ['b.db', '2000']] as const) {
-    const { child } = await startPython(MAKE_DB, [path.join(ws, name), rows]);
-    await new Promise((r) => child.on('exit', r));
-  }
+  makeBlobDb(path.join(ws, 'a.db'), 20000, 2000, { index: true });
+  makeBlobDb(path.join(ws, 'b.db'), 2000, 2000, { index: true });
   const wb = await openWorkbench(tempDir('sqlite-doctor-bench-profile-'), ws, extension);
   const { page, server } = wb;
   try {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { formatBytes } from '../../src/sqlite/format';
-import { startPython, tempDir } from '../helpers/fixtures';
+import { makeBlobDb, startPython, tempDir } from '../helpers/fixtures';
 import { BrowserGlobals, CHROMIUM_PATH } from '../helpers/browser';
 import { codeServerInstalled } from './codeServer';
 import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
@@ -18,15 +18,6 @@ import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
  */
 const OUT = path.join(__dirname, '..', '..', 'test-output');
 const skip = codeServerInstalled() && CHROMIUM_PATH ? false : 'code-server or Chromium is not installed (scripts/e2e-setup.sh, run by `npm test`)';
-
-const MAKE_DB = String.raw`
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)")
-c.executemany("INSERT INTO t(v) VALUES (randomblob(4000))", [()] * 800)
-c.commit()
-print("ready", flush=True)
-`;
 
 /** The app: 20 commits a second of ~100 KiB each (so every commit changes the size shown), printing when each landed. */
 const APP = String.raw`
@@ -68,10 +59,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
     ws = tempDir('sqlite-doctor-live-ws-');
-    for (const name of ['a.db', 'b.db']) {
-      const { child } = await startPython(MAKE_DB, [path.join(ws, name)]);
-      await new Promise((r) => child.on('exit', r));
-    }
+    for (const name of ['a.db', 'b.db']) makeBlobDb(path.join(ws, name), 800, 4000);
     profile = tempDir('sqlite-doctor-live-profile-');
     wb = await openWorkbench(profile, ws);
     page = wb.page;
@@ -141,8 +129,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
 
   it('shows who holds a WAL database live: a writer, a pinned reader, the frames it holds back', async () => {
     const file = path.join(ws, 'c.db');
-    const { child } = await startPython(MAKE_DB.replace('c = sqlite3.connect(sys.argv[1])', 'c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=wal")'), [file]);
-    await new Promise((r) => child.on('exit', r));
+    makeBlobDb(file, 800, 4000, { wal: true });
     const reader = await startPython(String.raw`
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)

@@ -39,6 +39,17 @@ export function truth(file: string): Truth {
   return JSON.parse(execFileSync('python3', [path.join(FIXTURES, 'truth.py'), file], { encoding: 'utf8' })) as Truth;
 }
 
+/** A database with one table t(id, v BLOB) holding `rows` random blobs, written by real SQLite. */
+export function makeBlobDb(file: string, rows: number, blobBytes: number, options: { wal?: boolean; index?: boolean } = {}): void {
+  execFileSync('python3', ['-c', `import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+${options.wal ? 'c.execute("PRAGMA journal_mode=wal")' : ''}
+c.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)")
+${options.index ? 'c.execute("CREATE INDEX tv ON t(v)")' : ''}
+c.executemany("INSERT INTO t(v) VALUES (randomblob(${blobBytes}))", [()] * ${rows})
+c.commit()`, file]);
+}
+
 /** Runs a Python snippet with real SQLite; resolves once it prints "ready". */
 export function startPython(code: string, args: string[]): Promise<{ child: ChildProcess; lines: string[] }> {
   const child = spawn('python3', ['-u', '-c', code, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
