@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { inspectDatabase } from '../src/sqlite/inspect';
 import { readSpace } from '../src/sqlite/space';
 import { makeFixtures, tempDir } from './helpers/fixtures';
 
@@ -85,6 +86,15 @@ describe('space: the b-tree walk against dbstat', () => {
     const p512 = await readSpace(path.join(shapes, 'p512.db'));
     assert.ok(p512.freePages > 400, `${p512.freePages} free pages over several trunks`);
     assert.equal(p512.vacuumWouldFree, p512.freePages * 512);
+  });
+
+  it('inspection walks its in-memory image and finds exactly what the walk over the files finds', async () => {
+    for (const name of ['wal-pending.db', 'hot-journal.db', 'autovacuum.db', 'freelist.db', 'utf16le.db']) {
+      const file = path.join(fx, name);
+      const fromImage = (await inspectDatabase(file)).space!;
+      const fromFiles = await readSpace(file);
+      assert.deepEqual([fromImage.objects, fromImage.freePages, fromImage.problems], [fromFiles.objects, fromFiles.freePages, fromFiles.problems], name);
+    }
   });
 
   it('reports damaged structure as problems, in bounded time, without throwing', async () => {

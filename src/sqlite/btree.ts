@@ -1,4 +1,3 @@
-import type { PageSource } from './pageSource';
 import type { SpaceObject, SpaceReport, TextEncoding } from './reportTypes';
 export type { SpaceObject, SpaceReport };
 
@@ -12,6 +11,16 @@ export type { SpaceObject, SpaceReport };
  * page reached twice, a loop, a child out of range, a bad page type — is
  * reported as a problem and the walk goes on; it never hangs or throws.
  */
+/** Pages to walk: a PageSource over the files, or an image already in memory. */
+export interface Pages {
+  readonly pageSize: number;
+  /** Pages that exist. */
+  readonly pageCount: number;
+  /** Pages the header (or the WAL's last commit) claims. */
+  readonly claimedPageCount: number;
+  page(pgno: number): Promise<Buffer | undefined>;
+}
+
 interface SchemaRow { type: string; name: string; table: string; rootPage: number; sql: string }
 
 const LEAF_TABLE = 0x0d;
@@ -37,7 +46,7 @@ class Walk {
   readonly problems: string[] = [];
   readonly usable: number;
 
-  constructor(readonly src: PageSource, reservedBytes: number) {
+  constructor(readonly src: Pages, reservedBytes: number) {
     this.owner = new Uint8Array(src.pageCount + 1);
     this.usable = src.pageSize - reservedBytes;
   }
@@ -225,7 +234,7 @@ function pointerMapPageNumbers(pageCount: number, usable: number, lockPage: numb
 }
 
 export interface WalkInput {
-  src: PageSource;
+  src: Pages;
   encoding: TextEncoding;
   reservedBytes: number;
   autoVacuum: number;

@@ -4,7 +4,8 @@ import { CONNECTION_PRAGMAS, CONNECTION_PRAGMA_NOTE } from './connectionPragmas'
 import { Confirmation, confirmWithSqlite, confirmationUnsafe } from './confirm';
 import type { EngineChoice } from './engines/select';
 import { readDatabaseImage } from './image';
-import { readSpace } from './space';
+import { CHANGING_WHILE_READ } from './snapshot';
+import { readSpace, spaceOfImage } from './space';
 import { loadSqlJs } from './sqljs';
 import { DatabaseState, readDatabaseState } from './state';
 import { CHANGING_ON_EVERY_READ, InspectReport, IntegrityMode, TableInfo, TextEncoding } from './reportTypes';
@@ -46,6 +47,7 @@ export async function inspectDatabase(path: string, options: InspectOptions = {}
  * the indexes, views and triggers, so a database of any size gets them.
  */
 async function addSpace(report: InspectReport): Promise<void> {
+  if (report.space) return;
   try {
     report.space = await readSpace(report.path);
   } catch (err) {
@@ -90,6 +92,9 @@ async function readDeep(path: string, maxBytes: number, integrityMode: Integrity
   const image = await readDatabaseImage(path, maxBytes);
   if (!image.bytes) return { report: reportFrom(image.state, integrityMode, { ran: false, layers: [], skipped: image.skipped }), state: image.state, stable: image.stable };
   const report = reportFrom(image.state, integrityMode, { ran: true, layers: image.layers });
+  // The image is in memory already: its space is walked from it, not by reading the files again.
+  report.space = await spaceOfImage(image.bytes, image.state);
+  if (!image.stable) report.space.problems.push(CHANGING_WHILE_READ);
   const SQL = await loadSqlJs();
   let db: Database | undefined;
   let damage: DeepRead['damage'];

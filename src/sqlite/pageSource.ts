@@ -1,3 +1,4 @@
+import type { Pages } from './btree';
 import { ReadOnlyFile } from './fileio';
 import { PageLocation, overlayPages, pageLocation } from './pageLayers';
 import { DatabaseLayers } from './state';
@@ -13,7 +14,7 @@ import { readWalPage } from './wal';
 const CHUNK_PAGES = 64;
 const CACHE_CHUNKS = 32;
 
-export class PageSource {
+export class PageSource implements Pages {
   private readonly chunks = new Map<number, Buffer>();
   /** Pages that exist somewhere: a header may claim billions more than the file, WAL and journal hold. */
   readonly pageCount: number;
@@ -78,4 +79,16 @@ export class PageSource {
   async close(): Promise<void> {
     await Promise.all([this.db.close(), this.wal?.close()]);
   }
+}
+
+/** The pages of an image already in memory (deep inspection's), so its space is walked without reading the files again. */
+export function imagePages(bytes: Uint8Array, pageSize: number): Pages {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pageCount = Math.floor(buf.length / pageSize);
+  return {
+    pageSize,
+    pageCount,
+    claimedPageCount: pageCount,
+    page: async (pgno) => (pgno >= 1 && pgno <= pageCount ? buf.subarray((pgno - 1) * pageSize, pgno * pageSize) : undefined),
+  };
 }

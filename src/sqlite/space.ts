@@ -1,7 +1,7 @@
-import { analyzeSpace, SpaceReport } from './btree';
-import { PageSource } from './pageSource';
+import { analyzeSpace, Pages, SpaceReport } from './btree';
+import { PageSource, imagePages } from './pageSource';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
-import { readDatabaseLayersOnce } from './state';
+import { DatabaseState, readDatabaseLayersOnce } from './state';
 export type { SpaceObject, SpaceReport } from './btree';
 
 /**
@@ -14,12 +14,21 @@ export async function readSpace(path: string): Promise<SpaceReport> {
     const layers = await readDatabaseLayersOnce(path, {});
     const src = await PageSource.open(path, layers);
     try {
-      const h = layers.state.header;
-      return await analyzeSpace({ src, encoding: layers.state.encoding, reservedBytes: h.reservedBytes, autoVacuum: layers.state.autoVacuum, firstFreelistTrunk: h.firstFreelistTrunk, freelistCount: layers.state.freelistCount });
+      return await walk(src, layers.state);
     } finally {
       await src.close();
     }
   }, 4);
   if (!r.stable) r.value.problems.push(CHANGING_WHILE_READ);
   return r.value;
+}
+
+/** Space of an in-memory image (deep inspection's), read at the same moment as `state`. */
+export function spaceOfImage(bytes: Uint8Array, state: DatabaseState): Promise<SpaceReport> {
+  return walk(imagePages(bytes, state.pageSize), state);
+}
+
+function walk(src: Pages, state: DatabaseState): Promise<SpaceReport> {
+  const h = state.header;
+  return analyzeSpace({ src, encoding: state.encoding, reservedBytes: h.reservedBytes, autoVacuum: state.autoVacuum, firstFreelistTrunk: h.firstFreelistTrunk, freelistCount: state.freelistCount });
 }
