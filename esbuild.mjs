@@ -1,7 +1,7 @@
 // Builds every bundle; exits non-zero on any error so CI and `prepare` fail loudly.
 // `--watch` (npm run watch) rebuilds every bundle on change and keeps running.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -12,9 +12,23 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
   // sqljs.ts resolves the wasm from node_modules only when running unbundled.
   logOverride: { 'require-resolve-not-external': 'silent' } };
 
+// The CLI starts fast because it loads only what its command needs: dist/cli.js
+// holds the argument parsing, and each src/cli/*Command.ts is its own bundle
+// (dist/cli-<name>.js, beside the wasm sql.js looks for) that main.ts's
+// `await import('./xCommand')` requires on demand.
+const commandEntries = readdirSync('src/cli').filter((f) => f.endsWith('Command.ts')).map((f) => `src/cli/${f}`);
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/\w+Command$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: `./cli-${args.path.slice(2)}.js`, external: true } : undefined));
+  },
+};
+const cli = { ...common, platform: 'node', format: 'cjs', target: 'node20',
+  // import() of a command bundle becomes require(): Node's ESM loader alone costs ~10 ms at start.
+  supported: { 'dynamic-import': false } };
 const builds = [
-  // CLI: the vscode-free core plus a thin command layer.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...cli, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [lazyCommands] },
+  { ...cli, entryPoints: commandEntries, outdir: 'dist', entryNames: 'cli-[name]' },
 ];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
@@ -34,8 +48,8 @@ try {
   mkdirSync('dist', { recursive: true });
   if (watch) {
     // Each rebuild says when it is done (the launch config's preLaunchTask waits for the first).
-    const report = { name: 'report', setup: (b) => b.onEnd((r) => { copyAssets(); console.log(`[watch] ${b.initialOptions.outfile}: ${r.errors.length ? `${r.errors.length} error(s)` : 'built'}`); }) };
-    const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, logLevel: 'info', plugins: [report] })));
+    const report = { name: 'report', setup: (b) => b.onEnd((r) => { copyAssets(); console.log(`[watch] ${b.initialOptions.outfile ?? b.initialOptions.outdir}: ${r.errors.length ? `${r.errors.length} error(s)` : 'built'}`); }) };
+    const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, logLevel: 'info', plugins: [...(b.plugins ?? []), report] })));
     await Promise.all(contexts.map((c) => c.watch()));
     console.log('[watch] watching src/ and webview/ (webview/panel.css is copied on each rebuild)');
   } else {

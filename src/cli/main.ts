@@ -2,19 +2,17 @@ import { promises as fsp } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeError } from '../sqlite/errors';
 import { CliIo, guardProcessOutput, processIo } from './io';
-import { appSettingsCommand } from './appSettingsCommand';
-import { fixCommand } from './fixCommand';
-import { locksCommand, watchCommand } from './locksCommand';
-import { spaceCommand } from './spaceCommand';
-import { backupCommand, parseSetting, setCommand, vacuumCommand } from './maintenanceCommand';
-import { inspectCommand } from './inspectCommand';
-import { scanCommand } from './scanCommand';
-import { checkCommand, parseRequire } from './checkCommand';
-import { WriteCommandOptions, checkpointCommand, walCommand } from './walCommand';
+import type { WriteCommandOptions } from './walCommand';
 import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
-import { CHECKPOINT_MODES, CheckpointMode } from '../sqlite/journalMode';
+import type { CheckpointMode } from '../sqlite/journalMode';
+import { version } from '../../package.json';
+
+// Each command's module is imported when that command runs (esbuild keeps
+// them in one bundle but evaluates them lazily): `scan` never loads sql.js,
+// the advisor or the engines, and `--version` loads nothing beyond this file.
 
 const USAGE = `Usage:
+  sqlite-doctor --version
   sqlite-doctor scan [DIR] [--json] [--all-files]
   sqlite-doctor inspect FILE [--json] [--integrity quick|full|none] [--header-only] [--max-size MiB]
   sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
@@ -86,6 +84,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'all-files': { type: 'boolean' } } }));
       if (positionals.length > 1) throw new UsageError('scan takes one folder');
       await expectPath(positionals[0] ?? '.', 'folder');
+      const { scanCommand } = await import('./scanCommand');
       return scanCommand(io, positionals[0] ?? '.', { json: !!values.json, allFiles: !!values['all-files'] });
     }
     case 'inspect': {
@@ -103,6 +102,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const integrity = (values.integrity ?? 'quick') as string;
       if (!['quick', 'full', 'none'].includes(integrity)) throw new UsageError('--integrity must be quick, full or none');
       const maxSize = integerOption('--max-size', values['max-size'], 1, MAX_INSPECT_MIB, 'MiB (sql.js holds less than 2 GiB)');
+      const { inspectCommand } = await import('./inspectCommand');
       return inspectCommand(io, positionals[0]!, {
         json: !!values.json,
         integrity: integrity as 'quick' | 'full' | 'none',
@@ -114,18 +114,21 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: WRITE_OPTIONS }));
       const [action, file] = positionals;
       if ((action !== 'enable' && action !== 'disable') || !file || positionals.length !== 2) throw new UsageError('wal takes enable|disable and one FILE');
+      const { walCommand } = await import('./walCommand');
       return walCommand(io, action, file, writeOptions(values));
     }
     case 'checkpoint': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { ...WRITE_OPTIONS, mode: { type: 'string' } } }));
       if (positionals.length !== 1) throw new UsageError('checkpoint takes exactly one FILE');
       const mode = (values.mode ?? 'auto').toUpperCase();
+      const { CHECKPOINT_MODES, checkpointCommand } = await import('./walCommand');
       if (!(CHECKPOINT_MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be auto, passive, full, restart or truncate');
       return checkpointCommand(io, positionals[0]!, mode as CheckpointMode, writeOptions(values));
     }
     case 'check': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, require: { type: 'string' }, strict: { type: 'boolean' } } }));
       if (positionals.length > 1) throw new UsageError('check takes one folder or file');
+      const { checkCommand, parseRequire } = await import('./checkCommand');
       const required = usage(() => parseRequire(values.require));
       const target = positionals[0] ?? '.';
       await expectPath(target, 'any');
@@ -135,12 +138,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } } }));
       if (positionals.length > 1) throw new UsageError('fix takes one folder');
       await expectPath(positionals[0] ?? '.', 'folder');
+      const { fixCommand } = await import('./fixCommand');
       return fixCommand(io, positionals[0] ?? '.', { json: !!values.json, dryRun: !!values['dry-run'] });
     }
     case 'app-settings': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, exclude: { type: 'string', multiple: true } } }));
       if (positionals.length > 1) throw new UsageError('app-settings takes one folder');
       await expectPath(positionals[0] ?? '.', 'folder');
+      const { appSettingsCommand } = await import('./appSettingsCommand');
       return appSettingsCommand(io, positionals[0] ?? '.', { json: !!values.json, exclude: values.exclude });
     }
     case 'backup': {
@@ -148,16 +153,19 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (positionals.length !== 2) throw new UsageError('backup takes FILE and DEST');
       const mode = values['journal-mode'] ?? 'delete';
       if (mode !== 'delete' && mode !== 'wal') throw new UsageError('--journal-mode must be delete or wal');
+      const { backupCommand } = await import('./maintenanceCommand');
       return backupCommand(io, positionals[0]!, positionals[1]!, { json: !!values.json, force: !!values.force, journalMode: mode, busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
     }
     case 'vacuum': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, into: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' } } }));
       if (positionals.length !== 1) throw new UsageError('vacuum takes exactly one FILE');
+      const { vacuumCommand } = await import('./maintenanceCommand');
       return vacuumCommand(io, positionals[0]!, { json: !!values.json, into: values.into, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
     }
     case 'set': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' } } }));
       if (positionals.length !== 2) throw new UsageError('set takes FILE and one setting=value');
+      const { parseSetting, setCommand } = await import('./maintenanceCommand');
       const req = parseSetting(positionals[1]!);
       if (typeof req === 'string') throw new UsageError(req);
       return setCommand(io, positionals[0]!, req, { json: !!values.json, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
@@ -165,19 +173,26 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'space': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));
       if (positionals.length !== 1) throw new UsageError('space takes exactly one FILE');
+      const { spaceCommand } = await import('./spaceCommand');
       return spaceCommand(io, positionals[0]!, { json: !!values.json });
     }
     case 'locks': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));
       if (positionals.length !== 1) throw new UsageError('locks takes exactly one FILE');
+      const { locksCommand } = await import('./locksCommand');
       return locksCommand(io, positionals[0]!, { json: !!values.json });
     }
     case 'watch': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' }, duration: { type: 'string' } } }));
       if (positionals.length !== 1) throw new UsageError('watch takes exactly one FILE');
       const duration = integerOption('--duration', values.duration, 1, 86_400, 'seconds');
+      const { watchCommand } = await import('./locksCommand');
       return watchCommand(io, positionals[0]!, { intervalMs: integerOption('--interval', values.interval, 50, 60_000, 'milliseconds') ?? 250, durationMs: duration === undefined ? undefined : duration * 1000 });
     }
+    case '--version':
+    case '-V':
+      io.out(version);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

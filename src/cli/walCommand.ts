@@ -1,8 +1,10 @@
 import { EngineId } from '../sqlite/engines/engine';
 import { formatBytes } from '../sqlite/format';
-import { CheckpointMode, OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
+import { CHECKPOINT_MODES, CheckpointMode, OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
 import { walExplainedText } from '../sqlite/walExplained';
 import { CliIo, jsonText } from './io';
+
+export { CHECKPOINT_MODES };
 
 /** Exit codes promised by the README: 0 done or already so, 3 refused (or a checkpoint that could not copy every frame), 1 error. */
 export const EXIT_REFUSED = 3;
