@@ -29,6 +29,8 @@ const cli = { ...common, platform: 'node', format: 'cjs', target: 'node20',
 const builds = [
   { ...cli, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [lazyCommands] },
   { ...cli, entryPoints: commandEntries, outdir: 'dist', entryNames: 'cli-[name]' },
+  // A scan's helper threads (src/workspace/scanThreads.ts), used by the CLI and the extension.
+  { ...cli, entryPoints: ['src/workspace/scanWorker.ts'], outfile: 'dist/scanWorker.js' },
 ];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });

@@ -30,7 +30,7 @@ export async function checkCommand(io: CliIo, target: string, opts: { json: bool
   const root = isFile ? path.dirname(abs) : abs;
   const files = isFile ? [{ abs, rel: path.basename(abs) }] : [];
   if (!isFile) {
-    for await (const ev of scanWorkspace(root)) if (ev.kind === 'database') files.push({ abs: ev.state.path, rel: ev.relPath });
+    for await (const ev of scanWorkspace(root, { walkHere: true })) if (ev.kind === 'database') files.push({ abs: ev.state.path, rel: ev.relPath });
   }
   const findings = await findAppSettings(root);
   const mounts = await readMounts();

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeError } from '../sqlite/errors';
+import { setBlockingIo } from '../sqlite/fileio';
 import { CliIo, guardProcessOutput, processIo } from './io';
 import type { WriteCommandOptions } from './walCommand';
 import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
@@ -13,7 +14,7 @@ import { version } from '../../package.json';
 
 const USAGE = `Usage:
   sqlite-doctor --version
-  sqlite-doctor scan [DIR] [--json] [--all-files]
+  sqlite-doctor scan [DIR] [--json] [--all-files] [--threads N]
   sqlite-doctor inspect FILE [--json] [--integrity quick|full|none] [--header-only] [--max-size MiB]
   sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
   sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
@@ -27,6 +28,7 @@ const USAGE = `Usage:
   sqlite-doctor locks FILE [--json]
   sqlite-doctor watch FILE [--interval MS] [--duration S]
 
+scan --threads N: helper threads beside the main one (default: one per spare core; 0: one thread).
 checkpoint --mode auto (the default) never blocks the app: PASSIVE, then TRUNCATE only when no other process has the database open.
 check --require integrity passes when integrity is unknown (a database changing on every read, or too large); --strict fails then too.
 
@@ -63,7 +65,11 @@ function writeOptions(values: { json?: boolean; 'dry-run'?: boolean; 'busy-timeo
 class UsageError extends Error {}
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  if (io === processIo) guardProcessOutput();
+  if (io === processIo) {
+    guardProcessOutput();
+    // A CLI process does one thing at a time: blocking file system calls are far cheaper than thread-pool round trips.
+    setBlockingIo(true);
+  }
   try {
     return await dispatch(argv, io);
   } catch (err) {
@@ -81,11 +87,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'scan': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'all-files': { type: 'boolean' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'all-files': { type: 'boolean' }, threads: { type: 'string' } } }));
       if (positionals.length > 1) throw new UsageError('scan takes one folder');
+      const threads = integerOption('--threads', values.threads, 0, 64, 'helper threads');
       await expectPath(positionals[0] ?? '.', 'folder');
       const { scanCommand } = await import('./scanCommand');
-      return scanCommand(io, positionals[0] ?? '.', { json: !!values.json, allFiles: !!values['all-files'] });
+      return scanCommand(io, positionals[0] ?? '.', { json: !!values.json, allFiles: !!values['all-files'], threads });
     }
     case 'inspect': {
       const { values, positionals } = usage(() => parseArgs({

@@ -44,15 +44,15 @@ function toScanJsonDatabase(relPath: string, s: DatabaseState): ScanJsonDatabase
   };
 }
 
-export async function scanCommand(io: CliIo, dir: string, opts: { json: boolean; allFiles: boolean }): Promise<number> {
+export async function scanCommand(io: CliIo, dir: string, opts: { json: boolean; allFiles: boolean; threads?: number }): Promise<number> {
   const root = path.resolve(dir);
   const result: ScanJson = { root, databases: [], problems: [] };
-  for await (const ev of scanWorkspace(root, { allFiles: opts.allFiles })) {
+  for await (const ev of scanWorkspace(root, { allFiles: opts.allFiles, threads: opts.threads, walkHere: true })) {
     if (ev.kind === 'database') result.databases.push(toScanJsonDatabase(ev.relPath, ev.state));
     else if (ev.kind === 'problem') result.problems.push({ path: ev.relPath, code: ev.code, error: ev.error });
   }
-  result.databases.sort((a, b) => a.path.localeCompare(b.path));
-  result.problems.sort((a, b) => a.path.localeCompare(b.path));
+  result.databases.sort(byPath);
+  result.problems.sort(byPath);
   if (opts.json) {
     io.out(jsonText(result));
     return 0;
@@ -77,6 +77,11 @@ export async function scanCommand(io: CliIo, dir: string, opts: { json: boolean;
   }
   for (const p of result.problems) io.err(`skipped ${p.error}`);
   return 0;
+}
+
+/** Code-unit order, as `LC_ALL=C sort` gives: the same on every machine, and no ICU collator to load at start (~7 ms). */
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 function notes(d: ScanJsonDatabase): string {

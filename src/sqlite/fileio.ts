@@ -1,4 +1,4 @@
-import { constants, promises as fsp } from 'node:fs';
+import { BigIntStats, closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { SqliteFileError, describeError } from './errors';
 
 /**
@@ -8,24 +8,81 @@ import { SqliteFileError, describeError } from './errors';
  */
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/**
+ * How this thread reaches the file system. By default every call goes
+ * through libuv's thread pool, so an event loop shared with a UI (VS Code's
+ * extension host) never waits on a disk. A thread that does nothing but read
+ * — a scan worker, the CLI — makes blocking calls instead: a stat or a
+ * 100-byte read then costs microseconds rather than a thread-pool round trip
+ * and two promises, and a missing sidecar is `undefined`, not an exception
+ * with a stack trace. Results are the same either way.
+ */
+export function setBlockingIo(on: boolean): void {
+  (globalThis as { [BLOCKING]?: boolean })[BLOCKING] = on;
+}
+
+/**
+ * Kept on the thread's global object, not in this module: the CLI's command
+ * bundles each carry their own copy of this module, and the choice is the
+ * thread's, made once by whoever owns it.
+ */
+const BLOCKING = Symbol.for('sqlite-doctor.blockingIo');
+
+function blocking(): boolean {
+  return (globalThis as { [BLOCKING]?: boolean })[BLOCKING] === true;
+}
+
+interface RawFile {
+  read(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+function asyncRaw(handle: fsp.FileHandle): RawFile {
+  return {
+    read: async (buf, offset, length, position) => (await handle.read(buf, offset, length, position)).bytesRead,
+    close: () => handle.close(),
+  };
+}
+
+function blockingRaw(fd: number): RawFile {
+  return {
+    read: async (buf, offset, length, position) => readSync(fd, buf, offset, length, position),
+    close: async () => closeSync(fd),
+  };
+}
+
+async function openRaw(path: string): Promise<{ raw: RawFile; st: { size: number; mtimeMs: number; dev: number; ino: number; isFile(): boolean } }> {
+  if (!blocking()) {
+    const handle = await fsp.open(path, READ_FLAGS);
+    return { raw: asyncRaw(handle), st: await handle.stat().catch(async (err: unknown) => { await handle.close(); throw err; }) };
+  }
+  const fd = openSync(path, READ_FLAGS);
+  try {
+    return { raw: blockingRaw(fd), st: fstatSync(fd) };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
 export class ReadOnlyFile {
-  private constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number, readonly mtimeMs: number, readonly dev: number, readonly ino: number) {}
+  private constructor(readonly path: string, private readonly raw: RawFile, readonly size: number, readonly mtimeMs: number, readonly dev: number, readonly ino: number) {}
 
   /** Throws SqliteFileError('unreadable') naming the file, never a bare errno. */
   static async open(path: string): Promise<ReadOnlyFile> {
-    let handle: fsp.FileHandle;
+    let opened: Awaited<ReturnType<typeof openRaw>>;
     try {
-      handle = await fsp.open(path, READ_FLAGS);
+      opened = await openRaw(path);
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       throw new SqliteFileError(missing ? 'missing' : 'unreadable', path, describeError(err));
     }
-    const st = await handle.stat();
+    const { raw, st } = opened;
     if (!st.isFile()) {
-      await handle.close();
+      await raw.close();
       throw new SqliteFileError('unreadable', path, 'not a regular file (directory, pipe, socket or device)');
     }
-    return new ReadOnlyFile(path, handle, st.size, st.mtimeMs, st.dev, st.ino);
+    return new ReadOnlyFile(path, raw, st.size, st.mtimeMs, st.dev, st.ino);
   }
 
   /** Bytes [position, position+length), shorter if the file ends first. */
@@ -37,7 +94,7 @@ export class ReadOnlyFile {
   async readInto(buf: Buffer, position: number): Promise<Buffer> {
     let got = 0;
     while (got < buf.length) {
-      const { bytesRead } = await this.handle.read(buf, got, buf.length - got, position + got);
+      const bytesRead = await this.raw.read(buf, got, buf.length - got, position + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
@@ -45,7 +102,7 @@ export class ReadOnlyFile {
   }
 
   close(): Promise<void> {
-    return this.handle.close();
+    return this.raw.close();
   }
 }
 
@@ -71,13 +128,28 @@ export async function withFile<T>(path: string, fn: (f: ReadOnlyFile) => Promise
 
 /** size/mtime of a path, or undefined when it does not exist. */
 export async function statIfExists(path: string): Promise<{ size: number; mtimeMs: number; isFile: boolean } | undefined> {
+  let st;
   try {
-    const st = await fsp.stat(path);
-    return { size: st.size, mtimeMs: st.mtimeMs, isFile: st.isFile() };
+    st = blocking() ? statSync(path, { throwIfNoEntry: false }) : await fsp.stat(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  return st && { size: st.size, mtimeMs: st.mtimeMs, isFile: st.isFile() };
+}
+
+/** Nanosecond stats (file times change faster than milliseconds show), or undefined when the path cannot be stat'ed. */
+export async function preciseStat(path: string): Promise<BigIntStats | undefined> {
+  try {
+    return blocking() ? statSync(path, { bigint: true, throwIfNoEntry: false }) : await fsp.stat(path, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A small text file read whole (/proc/locks). */
+export async function readText(path: string): Promise<string> {
+  return blocking() ? readFileSync(path, 'utf8') : fsp.readFile(path, 'utf8');
 }
 
 /**
@@ -86,5 +158,10 @@ export async function statIfExists(path: string): Promise<{ size: number; mtimeM
  * cannot be resolved (missing: the caller's open reports that).
  */
 export async function realPathOf(path: string): Promise<string> {
-  return fsp.realpath(path).catch(() => path);
+  if (!blocking()) return fsp.realpath(path).catch(() => path);
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
 }

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { preciseStat, readText } from './fileio';
 import type { LockLevel, FileLocks } from './reportTypes';
 export type { LockLevel, FileLocks };
 
@@ -30,7 +30,7 @@ export interface LockEntry {
 export async function readLockEntries(dev: number, ino: number, procLocks = '/proc/locks'): Promise<LockEntry[] | undefined> {
   if (process.platform !== 'linux') return undefined;
   try {
-    return parseLockEntries(await fsp.readFile(procLocks, 'utf8'), dev, ino);
+    return parseLockEntries(await readText(procLocks), dev, ino);
   } catch {
     return undefined;
   }
@@ -86,11 +86,7 @@ function sqliteLockLevel(entries: LockEntry[]): FileLocks {
  */
 export async function shmIsLive(shmPath: string): Promise<boolean | undefined> {
   if (process.platform !== 'linux') return undefined;
-  try {
-    const st = await fsp.stat(shmPath);
-    const entries = await readLockEntries(st.dev, st.ino);
-    return entries && entries.some((e) => covers(e, SHM_DMS_BYTE, SHM_DMS_BYTE));
-  } catch {
-    return undefined;
-  }
+  const st = await preciseStat(shmPath);
+  const entries = st && (await readLockEntries(Number(st.dev), Number(st.ino)));
+  return entries && entries.some((e) => covers(e, SHM_DMS_BYTE, SHM_DMS_BYTE));
 }

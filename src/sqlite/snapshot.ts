@@ -1,6 +1,5 @@
-import { promises as fsp } from 'node:fs';
 import { SqliteFileError } from './errors';
-import { realPathOf, withFile } from './fileio';
+import { preciseStat, realPathOf, withFile } from './fileio';
 import { readSqliteLocks } from './locks';
 
 /**
@@ -16,7 +15,7 @@ import { readSqliteLocks } from './locks';
  * as stable: the file is being rewritten under us).
  */
 async function fingerprint(dbPath: string): Promise<string> {
-  const stats = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map((p) => fsp.stat(p, { bigint: true }).catch(() => undefined)));
+  const stats = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map(preciseStat));
   const [db, wal, journal] = stats;
   const parts = [db, journal].map((st) => (st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '-'));
   // The WAL is append-only until a checkpoint restarts it with new salts: frames
@@ -83,6 +82,6 @@ export const CHANGING_WHILE_READ = 'the database was being written on every read
  */
 export async function filesIdentity(linkOrPath: string): Promise<string> {
   const dbPath = await realPathOf(linkOrPath);
-  const stats = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map((p) => fsp.stat(p, { bigint: true }).catch(() => undefined)));
+  const stats = await Promise.all([dbPath, `${dbPath}-wal`, `${dbPath}-journal`].map(preciseStat));
   return stats.map((st) => (st ? `${st.ino}:${st.size}:${st.mtimeNs}` : '-')).join('|');
 }

@@ -4,7 +4,7 @@ import { DatabaseHeader, HEADER_SIZE, pageCountFromFile, parseHeader } from './h
 import { JournalState, classifyJournal, readRollbackPages } from './journal';
 import { FileLocks, readSqliteLocks, shmIsLive } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
-import { TRUST_INDEX_ABOVE_BYTES, WalIndex, WalSummary, indexWal, readWalPage, summarizeWal } from './wal';
+import { WalIndex, WalSummary, WalVerify, indexWal, mayUseIndex, readWalPage, summarizeWal } from './wal';
 import { SHM_HEADER_BYTES, ShmIndex, parseShm, shmBytesFor } from './walIndex';
 import type { FilePragmas, JournalMode, SidecarFile, Sidecars } from './reportTypes';
 export type { JournalMode, SidecarFile, Sidecars };
@@ -46,8 +46,8 @@ export interface ReadOptions {
    * workspace scan leaves it off.
    */
   withLocks?: boolean;
-  /** 'full' checksums every WAL frame; the default trusts a matching wal-index for large WALs (see wal.ts). */
-  walVerify?: 'full' | 'index-if-large';
+  /** 'full' checksums every WAL frame; the default trusts a verified wal-index for large WALs (see WalVerify). */
+  walVerify?: WalVerify;
 }
 
 export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
@@ -87,7 +87,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
 
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
     const verify = options.walVerify ?? 'index-if-large';
-    const shm = sidecars.shm && (await readShm(sidecars.shm.path, verify === 'index-if-large' && (sidecars.wal?.bytes ?? 0) > TRUST_INDEX_ABOVE_BYTES));
+    const shm = sidecars.shm && (await readShm(sidecars.shm.path, mayUseIndex(verify, sidecars.wal?.bytes ?? 0)));
     const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm, verify)));
     if (walIndex) {
       if (walIndex.invalidReason) {

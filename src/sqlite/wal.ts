@@ -68,11 +68,20 @@ const READ_CHUNK = 4 * 1024 * 1024;
 export const TRUST_INDEX_ABOVE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Index an open WAL file. `verify: 'full'` walks and checksums every frame
- * (what a recovering connection does); 'index-if-large' uses a matching
- * wal-index for WALs above TRUST_INDEX_ABOVE_BYTES.
+ * 'full' checksums every frame (what a recovering connection does);
+ * 'index-if-large' lets a wal-index verified against the log's tail stand in
+ * for WALs above TRUST_INDEX_ABOVE_BYTES; 'index' at any size — a workspace
+ * scan, which reads a hundred WALs to learn a few numbers of each, as
+ * SQLite's own readers do whenever the index is intact.
  */
-export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: 'full' | 'index-if-large' = 'full'): Promise<WalIndex> {
+export type WalVerify = 'full' | 'index-if-large' | 'index';
+
+export function mayUseIndex(verify: WalVerify, walBytes: number): boolean {
+  return verify === 'index' || (verify === 'index-if-large' && walBytes > TRUST_INDEX_ABOVE_BYTES);
+}
+
+/** Index an open WAL file, from a matching wal-index when `verify` allows (see WalVerify). */
+export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVerify = 'full'): Promise<WalIndex> {
   const fileBytes = wal.size;
   const empty: WalIndex = {
     fileBytes, validFrames: 0, committedFrames: 0, uncommittedFrames: 0, pagesChanged: 0,
@@ -82,7 +91,7 @@ export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: 'full'
   const parsed = parseWalHeader(await wal.read(0, WAL_HEADER_SIZE));
   if (!parsed.header) return { ...empty, invalidReason: parsed.invalidReason };
   const header = parsed.header;
-  if (verify === 'index-if-large' && shm && fileBytes > TRUST_INDEX_ABOVE_BYTES) {
+  if (shm && mayUseIndex(verify, fileBytes)) {
     const fast = await indexFromShm(wal, header, shm);
     if (fast) return fast;
   }

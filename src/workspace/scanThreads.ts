@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ScanFilter } from './candidates';
+import { ScanBatch, ScanPart } from './scanPart';
+import { BatchMessage, ScanJob, WorkMessage } from './scanProtocol';
+import { WalkDir, yieldToEventLoop } from './walk';
+
+/**
+ * Runs a scan over all cores: this thread and/or helper threads
+ * (scanWorker.ts) each walk part of the tree and read the headers they meet,
+ * and this thread collects the batches. Work moves by sharing: a thread out
+ * of folders raises the `hungry` count, a busy one hands over half of the
+ * folders still on its stack (the shallowest, so the biggest subtrees) at
+ * its next slice boundary, and the coordinator passes them on.
+ *
+ * Measured on 2 cores (bench/README.md): a pool of thread-pool readdir calls
+ * kept the main thread busy turning results into promises and objects and
+ * was no faster than one thread's blocking readdir; helper threads with
+ * blocking calls are what uses the second core.
+ */
+
+export interface ThreadOptions {
+  threads: number;
+  walkHere: boolean;
+  followSymlinks: boolean;
+  signal?: AbortSignal;
+}
+
+const MAX_HELPERS = 7;
+/**
+ * A helper thread takes ~50 ms to start here, and a process cannot exit
+ * while one is still starting. A thread that walks too (the CLI) starts
+ * them only after walking alone this long with folders still to read: a
+ * small tree is done before a helper could have helped.
+ */
+const HELPERS_AFTER_MS = 10;
+
+/** One helper per spare core (the coordinating thread has the other), at most MAX_HELPERS. */
+export function defaultHelpers(): number {
+  return Math.max(0, Math.min(MAX_HELPERS, os.availableParallelism() - 1));
+}
+
+/**
+ * The bundled helper beside this bundle (dist/), or, run from src/ (tests),
+ * the TypeScript source, required through tsx's require hook as the parent's
+ * own modules are.
+ */
+function startWorker(workerData: ScanJob): Worker {
+  const bundled = path.join(__dirname, 'scanWorker.js');
+  if (existsSync(bundled)) return new Worker(bundled, { workerData });
+  const source = path.join(__dirname, 'scanWorker.ts');
+  return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true, workerData });
+}
+
+interface Helper {
+  worker: Worker;
+  state: 'starting' | 'idle' | 'busy';
+}
+
+export async function* scanInThreads(root: string, filter: ScanFilter, options: ThreadOptions): AsyncGenerator<ScanBatch> {
+  const rootDir: WalkDir = { abs: root, rel: '' };
+  // Following links, each thread would keep its own visited set and a folder reached two ways could be listed twice.
+  const threads = options.followSymlinks ? 0 : options.threads;
+  const walkHere = options.walkHere || threads === 0;
+  const own = walkHere ? new ScanPart(filter, options.followSymlinks, [rootDir]) : undefined;
+  const pool: WalkDir[] = own ? [] : [rootDir];
+  const hungryBuffer = new SharedArrayBuffer(4);
+  const hungry = new Int32Array(hungryBuffer);
+  const helpers: Helper[] = [];
+  const inbox: { helper: Helper; message: BatchMessage }[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => { wake?.(); wake = undefined; };
+  const started = performance.now();
+
+  const spawnHelpers = () => {
+    const job: ScanJob = { allFiles: filter.allFiles, exclude: [...filter.excludeGlobs], include: [...filter.includeGlobs], hungry: hungryBuffer };
+    for (let i = 0; i < threads; i++) {
+      const helper: Helper = { worker: startWorker(job), state: 'starting' };
+      helper.worker.unref();
+      helper.worker.on('message', (message: BatchMessage) => { inbox.push({ helper, message }); notify(); });
+      helper.worker.on('error', (err) => { failure = new Error(`scan helper thread failed: ${err.message}`); notify(); });
+      helper.worker.on('exit', (code) => { if (code !== 0 && !failure) { failure = new Error(`scan helper thread exited with code ${code}`); notify(); } });
+      helpers.push(helper);
+    }
+  };
+  const ownIdle = () => own !== undefined && own.walk.pending === 0;
+  const assign = () => {
+    if (own && ownIdle() && pool.length > 0) own.walk.add(pool.splice(0, Math.ceil(pool.length / 2)));
+    const idle = helpers.filter((h) => h.state === 'idle');
+    for (let i = 0; i < idle.length && pool.length > 0; i++) {
+      const message: WorkMessage = { kind: 'work', dirs: pool.splice(0, Math.ceil(pool.length / (idle.length - i))) };
+      idle[i]!.state = 'busy';
+      idle[i]!.worker.postMessage(message);
+    }
+    if (own && ownIdle() && pool.length > 0) own.walk.add(pool.splice(0));
+    Atomics.store(hungry, 0, helpers.filter((h) => h.state === 'idle').length + (ownIdle() ? 1 : 0));
+  };
+
+  options.signal?.addEventListener('abort', notify, { once: true });
+  try {
+    if (!own) spawnHelpers();
+    while (!options.signal?.aborted) {
+      if (failure) throw failure;
+      for (const { helper, message } of inbox.splice(0)) {
+        const { kind: _k, offered, idle, ...batch } = message;
+        pool.push(...offered);
+        if (idle) helper.state = 'idle';
+        if (batch.directories || batch.events.length || batch.links.length) yield batch;
+      }
+      assign();
+      if (own && own.walk.pending > 0) {
+        yield await own.step();
+        if (helpers.length === 0 && threads > 0 && own.walk.pending >= 2 && performance.now() - started > HELPERS_AFTER_MS) spawnHelpers();
+        if (Atomics.load(hungry, 0) > 0 && own.walk.pending >= 2) pool.push(...own.walk.share());
+        assign();
+      }
+      const busy = helpers.some((h) => h.state === 'busy');
+      // Helpers still starting hold no folders: they are not waited for.
+      if ((!own || ownIdle()) && pool.length === 0 && !busy) break;
+      if (own && own.walk.pending > 0) await yieldToEventLoop();
+      else if (inbox.length === 0 && !failure) await new Promise<void>((resolve) => { wake = resolve; });
+    }
+  } finally {
+    for (const h of helpers) void h.worker.terminate();
+  }
+}
