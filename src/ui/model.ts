@@ -72,7 +72,7 @@ export class DatabaseModel {
     this.changed({ kind: 'scanning' });
     const started = Date.now();
     const fresh = new Map<string, Entry>();
-    let files = 0;
+    let files = 0, threads = 0;
     try {
       for (const root of roots) {
         for await (const ev of scanWorkspace(root.path, { ...options, signal })) {
@@ -84,6 +84,7 @@ export class DatabaseModel {
             else this.log.info(`scan: skipped ${ev.error}`);
           } else if (ev.kind === 'progress') {
             files = ev.files;
+            threads = ev.threads;
             onProgress?.(fresh.size, ev.files);
           }
         }
@@ -109,7 +110,7 @@ export class DatabaseModel {
     this.entries.clear();
     for (const [k, v] of fresh) this.entries.set(k, v);
     this.scannedOnce = true;
-    this.log.info(`scan: ${fresh.size} database(s) in ${files} file(s), ${Date.now() - started} ms`);
+    this.log.info(`scan: ${fresh.size} database(s) in ${files} file(s), ${Date.now() - started} ms, walked by ${threads} thread(s)`);
     this.changed({ kind: 'all' });
     return { cancelled: false };
   }

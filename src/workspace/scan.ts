@@ -22,9 +22,11 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
   const links: LinkCandidate[] = [];
   const found: string[] = [];
   let directories = 0, files = 0, candidates = 0;
+  const walkers = new Set<number>();
   const threads = { threads: options.threads ?? defaultHelpers(), walkHere: options.walkHere ?? false, followSymlinks: options.followSymlinks ?? false, signal: options.signal };
   for await (const batch of scanInThreads(path.resolve(root), filter, threads)) {
     directories += batch.directories;
+    if (batch.directories) walkers.add(batch.thread);
     files += batch.files;
     candidates += batch.candidates;
     links.push(...batch.links);
@@ -32,11 +34,11 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
       if (ev.kind === 'database') found.push(ev.state.path);
       yield ev;
     }
-    yield { kind: 'progress', directories, files, candidates };
+    yield { kind: 'progress', directories, files, candidates, threads: walkers.size };
   }
   if (options.signal?.aborted) return;
   yield* symlinkedDatabases(links, found, filter.allFiles);
-  yield { kind: 'progress', directories, files, candidates };
+  yield { kind: 'progress', directories, files, candidates, threads: walkers.size };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { LinkCandidate, ScanEvent } from './scanTypes';
 
 /** What one slice of a scan found; counts are for this slice only. */
 export interface ScanBatch {
+  /** Which thread walked it: 0 the coordinating thread, then each helper's number. */
+  thread: number;
   events: ScanEvent[];
   links: LinkCandidate[];
   directories: number;
@@ -25,13 +27,13 @@ const CLASSIFY_AT_ONCE = 16;
 export class ScanPart {
   readonly walk: TreeWalk;
 
-  constructor(private readonly filter: ScanFilter, followSymlinks: boolean, start: WalkDir[] = []) {
+  constructor(private readonly thread: number, private readonly filter: ScanFilter, followSymlinks: boolean, start: WalkDir[] = []) {
     this.walk = new TreeWalk({ exclude: filter.exclude, followSymlinks, keepFile: (name) => isCandidateName(name, filter.allFiles) }, start);
   }
 
   async step(): Promise<ScanBatch> {
     const { folders, errors } = this.walk.step(SLICE_MS);
-    const batch: ScanBatch = { events: [], links: [], directories: folders.length, files: 0, candidates: 0 };
+    const batch: ScanBatch = { thread: this.thread, events: [], links: [], directories: folders.length, files: 0, candidates: 0 };
     for (const e of errors) batch.events.push({ kind: 'problem', relPath: e.rel, path: e.abs, code: 'unreadable', error: describeError(e.error, e.rel) });
     const files: { abs: string; rel: string }[] = [];
     for (const folder of folders) {

@@ -7,6 +7,8 @@ import type { WalkDir } from './walk';
  */
 
 export interface ScanJob {
+  /** This helper's number (1, 2, …; 0 is the coordinating thread). */
+  thread: number;
   allFiles: boolean;
   exclude: string[];
   include: string[];

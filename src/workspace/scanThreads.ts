@@ -64,7 +64,7 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
   // Following links, each thread would keep its own visited set and a folder reached two ways could be listed twice.
   const threads = options.followSymlinks ? 0 : options.threads;
   const walkHere = options.walkHere || threads === 0;
-  const own = walkHere ? new ScanPart(filter, options.followSymlinks, [rootDir]) : undefined;
+  const own = walkHere ? new ScanPart(0, filter, options.followSymlinks, [rootDir]) : undefined;
   const pool: WalkDir[] = own ? [] : [rootDir];
   const hungryBuffer = new SharedArrayBuffer(4);
   const hungry = new Int32Array(hungryBuffer);
@@ -76,8 +76,8 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
   const started = performance.now();
 
   const spawnHelpers = () => {
-    const job: ScanJob = { allFiles: filter.allFiles, exclude: [...filter.excludeGlobs], include: [...filter.includeGlobs], hungry: hungryBuffer };
-    for (let i = 0; i < threads; i++) {
+    for (let i = 1; i <= threads; i++) {
+      const job: ScanJob = { thread: i, allFiles: filter.allFiles, exclude: [...filter.excludeGlobs], include: [...filter.includeGlobs], hungry: hungryBuffer };
       const helper: Helper = { worker: startWorker(job), state: 'starting' };
       helper.worker.unref();
       helper.worker.on('message', (message: BatchMessage) => { inbox.push({ helper, message }); notify(); });

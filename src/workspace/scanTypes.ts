@@ -26,7 +26,7 @@ export interface ScanOptions {
 export type ScanEvent =
   | { kind: 'database'; relPath: string; state: DatabaseState }
   | { kind: 'problem'; relPath: string; path: string; code: string; error: string }
-  | { kind: 'progress'; directories: number; files: number; candidates: number };
+  | { kind: 'progress'; directories: number; files: number; candidates: number; /** Threads that have walked folders so far. */ threads: number };
 
 /** A symbolic link named like a database: resolved once the walk is done (scan.ts). */
 export interface LinkCandidate {

@@ -13,7 +13,7 @@ import { BatchMessage, ScanJob, isWorkMessage } from './scanProtocol';
 setBlockingIo(true);
 const job = workerData as ScanJob;
 const hungry = new Int32Array(job.hungry);
-const part = new ScanPart(new ScanFilter(job), false);
+const part = new ScanPart(job.thread, new ScanFilter(job), false);
 const port = parentPort!;
 let running = false;
 
@@ -22,7 +22,7 @@ port.on('message', (m: unknown) => {
   part.walk.add(m.dirs);
   if (!running) void run();
 });
-post({ kind: 'batch', events: [], links: [], directories: 0, files: 0, candidates: 0, offered: [], idle: true });
+post({ kind: 'batch', thread: job.thread, events: [], links: [], directories: 0, files: 0, candidates: 0, offered: [], idle: true });
 
 async function run(): Promise<void> {
   running = true;
