@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
  */
 export interface Sample { ms: number; rssKiB: number; stdout: string }
 
-export function run(cmd: string, args: string[], opts: { shell?: boolean } = {}): Promise<Sample> {
+export function run(cmd: string, args: string[], opts: { shell?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const argv = opts.shell ? ['-f', '%M', 'sh', '-c', [cmd, ...args].join(' ')] : ['-f', '%M', cmd, ...args];
-    const child = spawn('/usr/bin/time', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', argv, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

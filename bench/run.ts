@@ -1,40 +1,22 @@
 // `npm run bench`: speed and memory against baselines measured in the same
 // run on the same data. `--quick` runs smaller sizes (a smoke run).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
 import { benchLivePanel } from './livePanel';
 import { benchPanel } from './panel';
 import { benchSampling } from './sampling';
+import { benchScan, benchStart } from './scanSpeed';
 
 const QUICK = process.argv.includes('--quick');
+/** `--only-scan`: the scan and CLI start rows alone (the README table is left as it is). */
+const ONLY_SCAN = process.argv.includes('--only-scan');
 const WORK = path.resolve('.cache/bench');
 const CLI = path.resolve('bin/sqlite-doctor.js');
 const lines: string[] = [];
 const say = (s = '') => { console.log(s); lines.push(s); };
-
-async function scanBench(files: number): Promise<void> {
-  const dir = path.join(WORK, `tree-${files}`);
-  const manifestFile = `${dir}.json`;
-  if (!existsSync(manifestFile)) {
-    rmSync(dir, { recursive: true, force: true });
-    writeFileSync(manifestFile, execFileSync('python3', ['bench/make_tree.py', dir, String(files)], { maxBuffer: 1 << 26 }));
-  }
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { expected: string[]; magicOnly: string };
-  const ours = await median(3, () => run(process.execPath, [CLI, 'scan', dir, '--json']));
-  const oursAll = await median(3, () => run(process.execPath, [CLI, 'scan', dir, '--json', '--all-files']));
-  const floor = await median(3, () => run('find', [dir, '-type', 'f'], {}));
-  const pipeline = await median(1, () => run('find', [dir, '\\(', '-name', '"*.db"', '-o', '-name', '"*.sqlite"', '-o', '-name', '"*.sqlite3"', '\\)', '-type', 'f', '-exec', 'file', '{}', '\\;', '|', 'grep', 'SQLite'], { shell: true }));
-  const found = (JSON.parse(ours.stdout) as { databases: { path: string }[] }).databases.map((d) => d.path);
-  const foundAll = (JSON.parse(oursAll.stdout) as { databases: { path: string }[] }).databases.map((d) => d.path);
-  const expected = new Set(manifest.expected);
-  const falsePositives = found.filter((p) => !expected.has(p)).length;
-  const missed = manifest.expected.filter((p) => !found.includes(p)).length;
-  const pipelineFound = pipeline.stdout.split('\n').filter(Boolean).length;
-  say(`| scan ${files.toLocaleString('en-US')} files | ${found.length - falsePositives}/${expected.size} found, ${falsePositives} false positives, ${missed} missed; --all-files ${foundAll.length}/${expected.size + 1} | ${fmtMs(ours.ms)} ms, ${fmtMiB(ours.rssKiB)} MiB | find -type f ${fmtMs(floor.ms)} ms → **${(ours.ms / floor.ms).toFixed(2)}×**; find+file pipeline ${fmtMs(pipeline.ms)} ms (found ${pipelineFound}) → **${(ours.ms / pipeline.ms).toFixed(2)}×**; --all-files ${fmtMs(oursAll.ms)} ms |`);
-}
 
 function makeBigDb(file: string, mib: number, walMiB: number): void {
   if (existsSync(file)) return;
@@ -150,7 +132,9 @@ async function main(): Promise<void> {
   say('');
   say('| what | result | ours | baseline (same run) |');
   say('|---|---|---|---|');
-  for (const n of QUICK ? [2000, 10000] : [10000, 50000, 500000]) await scanBench(n);
+  await benchStart(say, QUICK ? 10 : 20);
+  await benchScan(say, WORK, QUICK ? [2000, 10000] : [10000, 50000, 200000, 500000], 5);
+  if (ONLY_SCAN) return;
   for (const [mib, wal] of QUICK ? [[16, 4]] : [[64, 8], [256, 32], [1024, 100]]) await headerBench(mib!, wal!);
   await deepBenches();
   for (const mib of QUICK ? [16] : process.argv.includes('--huge') ? [64, 1024, 4096] : [64, 1024]) await spaceBench(mib);
