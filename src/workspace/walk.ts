@@ -121,21 +121,23 @@ export class TreeWalk {
       return { rel: dir.rel || '.', abs: dir.abs, error };
     }
     const folder: WalkFolder = { abs: dir.abs, rel: dir.rel, files: [], fileCount: 0, special: [], links: [] };
+    const addFile = (name: string) => {
+      folder.fileCount++;
+      if (!keepFile || keepFile(name)) folder.files.push(name);
+    };
     const subdirs: WalkDir[] = [];
     for (const entry of entries) {
       const name = entry.name;
+      // Most entries are files: one type test, then on to the next.
+      if (entry.isFile()) { addFile(name); continue; }
       let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         if (!followSymlinks) { folder.links.push(name); continue; }
         const st = statSync(path.join(dir.abs, name), { throwIfNoEntry: false });
+        if (st?.isFile()) { addFile(name); continue; }
         isDir = !!st?.isDirectory();
-        isFile = !!st?.isFile();
       }
-      if (isFile) {
-        folder.fileCount++;
-        if (!keepFile || keepFile(name)) folder.files.push(name);
-      } else if (isDir) {
+      if (isDir) {
         const rel = childRel(dir, name);
         if (!exclude.matches(rel)) subdirs.push({ abs: path.join(dir.abs, name), rel });
       } else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isSocket()) {
