@@ -8,7 +8,7 @@ import { fmtMiB, fmtMs, median, run } from './measure';
 import { benchLivePanel } from './livePanel';
 import { benchPanel } from './panel';
 import { benchSampling } from './sampling';
-import { benchScan, benchStart } from './scanSpeed';
+import { benchScan, benchStart, benchWalkStrategies } from './scanSpeed';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only-scan`: the scan and CLI start rows alone (the README table is left as it is). */
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   say('|---|---|---|---|');
   await benchStart(say, QUICK ? 10 : 20);
   await benchScan(say, WORK, QUICK ? [2000, 10000] : [10000, 50000, 200000, 500000], 5);
+  benchWalkStrategies(say, WORK, QUICK ? 10000 : 200000, 5);
   if (ONLY_SCAN) return;
   for (const [mib, wal] of QUICK ? [[16, 4]] : [[64, 8], [256, 32], [1024, 100]]) await headerBench(mib!, wal!);
   await deepBenches();

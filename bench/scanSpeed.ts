@@ -4,6 +4,7 @@
 // a slow spell of a shared machine lands on all of them alike.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sample, fmtMiB, fmtMs, run } from './measure';
 
@@ -93,4 +94,25 @@ export async function benchStart(say: Say, rounds: number): Promise<void> {
   ]);
   const [node, version] = [m.get('node')!, m.get('version')!];
   say(`| CLI start | sqlite-doctor --version, median of ${rounds} | ${fmtMs(version.ms)} ms, ${fmtMiB(version.rssKiB)} MiB | node -e '' ${fmtMs(node.ms)} ms, ${fmtMiB(node.rssKiB)} MiB → **+${fmtMs(version.ms - node.ms)} ms** |`);
+}
+
+/**
+ * The walk alone, strategy by strategy, in one process (bench/walkStrategies.ts).
+ * Only 2 cores here: the row says so, and what more cores would change is a
+ * projection from how the helpers scale, not a measurement.
+ */
+export function benchWalkStrategies(say: Say, work: string, files: number, rounds: number): void {
+  const tree = makeTree(work, files);
+  // Bundled beside dist/scanWorker.js, so the helpers start as they do for users (not through tsx).
+  const script = path.resolve('dist/bench-walkStrategies.js');
+  execFileSync(path.resolve('node_modules/.bin/esbuild'), ['bench/walkStrategies.ts', '--bundle', '--platform=node', `--outfile=${script}`, '--log-level=error']);
+  let text: string;
+  try {
+    text = execFileSync(process.execPath, [script, tree.dir, String(rounds)], { env: benchEnv(), encoding: 'utf8' });
+  } finally {
+    rmSync(script, { force: true });
+  }
+  const out = JSON.parse(text) as Record<string, { ms: number; folders: number }>;
+  const base = out['blocking readdir, one thread']!.ms;
+  say(`| walk strategies, ${files.toLocaleString('en-US')} files, in-process (no headers read), median of ${rounds} | ${Object.values(out)[0]!.folders} folders each | ${Object.entries(out).map(([k, v]) => `${k}: ${fmtMs(v.ms)} ms (${(v.ms / base).toFixed(2)}×)`).join('; ')} | ${os.availableParallelism()} cores: helpers beyond the spare cores only add contention |`);
 }
