@@ -15,10 +15,12 @@ import { WalkDir, yieldToEventLoop } from './walk';
  * folders still on its stack (the shallowest, so the biggest subtrees) at
  * its next slice boundary, and the coordinator passes them on.
  *
- * Measured on 2 cores (bench/README.md): a pool of thread-pool readdir calls
- * kept the main thread busy turning results into promises and objects and
- * was no faster than one thread's blocking readdir; helper threads with
- * blocking calls are what uses the second core.
+ * Why threads and not a pool of thread-pool readdir calls (bench/README.md,
+ * 2 cores): for the walk alone the two tie (both ≈0.8× one thread's blocking
+ * walk), but with the pool every header read is a thread-pool round trip on
+ * the one JS thread as well (the whole scan of 200,000 files took 1.0 s that
+ * way), and the pool stops at libuv's 4 threads with one JS thread making
+ * every directory entry, while each helper brings its own JS thread.
  */
 
 export interface ThreadOptions {
@@ -30,12 +32,15 @@ export interface ThreadOptions {
 
 const MAX_HELPERS = 7;
 /**
- * A helper thread takes ~50 ms to start here, and a process cannot exit
- * while one is still starting. A thread that walks too (the CLI) starts
- * them only after walking alone this long with folders still to read: a
- * small tree is done before a helper could have helped.
+ * A helper thread takes ~50-70 ms to start here, and a process cannot exit
+ * while one is still starting. A thread that walks too (the CLI) starts them
+ * only once it has read this many folders with more still to read: a tree
+ * that small is done before a helper could have helped (at 10,000 files,
+ * helpers started after the first slice made the scan ~40 ms slower; 100 to
+ * 500 folders measured alike at 200,000 and 500,000 files). Counted in
+ * folders, not time, because the first slices' time goes to reading headers.
  */
-const HELPERS_AFTER_MS = 10;
+const HELPERS_AFTER_FOLDERS = 200;
 
 /** One helper per spare core (the coordinating thread has the other), at most MAX_HELPERS. */
 export function defaultHelpers(): number {
@@ -73,7 +78,7 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = () => { wake?.(); wake = undefined; };
-  const started = performance.now();
+  let ownFolders = 0;
 
   const spawnHelpers = () => {
     for (let i = 1; i <= threads; i++) {
@@ -112,8 +117,10 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
       }
       assign();
       if (own && own.walk.pending > 0) {
-        yield await own.step();
-        if (helpers.length === 0 && threads > 0 && own.walk.pending >= 2 && performance.now() - started > HELPERS_AFTER_MS) spawnHelpers();
+        const batch = await own.step();
+        ownFolders += batch.directories;
+        yield batch;
+        if (helpers.length === 0 && threads > 0 && own.walk.pending >= 2 && ownFolders >= HELPERS_AFTER_FOLDERS) spawnHelpers();
         if (Atomics.load(hungry, 0) > 0 && own.walk.pending >= 2) pool.push(...own.walk.share());
         assign();
       }
@@ -124,6 +131,7 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
       else if (inbox.length === 0 && !failure) await new Promise<void>((resolve) => { wake = resolve; });
     }
   } finally {
+    options.signal?.removeEventListener('abort', notify);
     for (const h of helpers) void h.worker.terminate();
   }
 }
