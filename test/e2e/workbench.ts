@@ -11,10 +11,8 @@ export async function palette(page: Page, command: string): Promise<void> {
     const input = page.locator('.quick-input-widget input');
     await input.fill(`>${command}`);
     const item = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
-    if (await item.isVisible({ timeout: 1500 }).catch(() => false)) {
-      await item.click();
-      return;
-    }
+    // A notification arriving (a scan's summary) can close the palette between finding the item and clicking it: then try again.
+    if (await item.isVisible({ timeout: 1500 }).catch(() => false) && (await item.click({ timeout: 2000 }).then(() => true, () => false))) return;
     await page.keyboard.press('Escape');
     await page.waitForTimeout(500);
   }
