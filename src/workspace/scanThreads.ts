@@ -32,15 +32,16 @@ export interface ThreadOptions {
 
 const MAX_HELPERS = 7;
 /**
- * A helper thread takes ~50-70 ms to start here, and a process cannot exit
- * while one is still starting. A thread that walks too (the CLI) starts them
- * only once it has read this many folders with more still to read: a tree
- * that small is done before a helper could have helped (at 10,000 files,
- * helpers started after the first slice made the scan ~40 ms slower; 100 to
- * 500 folders measured alike at 200,000 and 500,000 files). Counted in
- * folders, not time, because the first slices' time goes to reading headers.
+ * A helper thread takes ~50-70 ms to start here, a process cannot exit while
+ * one is still starting, and on 2 cores a second isolate compiling and
+ * collecting garbage competes with this one: measured (bench, interleaved),
+ * helpers cost 25-45 ms on a 50,000-file tree and save ~30 ms at 200,000 and
+ * ~170 ms at 500,000. A thread that walks too (the CLI) therefore starts them
+ * only once it has read this many folders (≈ 47,000 files at the bench's
+ * density) with more still to read. Counted in folders, not time, because
+ * the first slices' time goes to reading headers.
  */
-const HELPERS_AFTER_FOLDERS = 200;
+const HELPERS_AFTER_FOLDERS = 1000;
 
 /** One helper per spare core (the coordinating thread has the other), at most MAX_HELPERS. */
 export function defaultHelpers(): number {
