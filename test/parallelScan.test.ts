@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { ScanFilter } from '../src/workspace/candidates';
 import { ScanEvent, scanWorkspace } from '../src/workspace/scan';
+import { scanInThreads } from '../src/workspace/scanThreads';
 import { tempDir } from './helpers/fixtures';
 
 /**
@@ -11,12 +14,17 @@ import { tempDir } from './helpers/fixtures';
  * one thread alone and several threads (with and without this thread
  * walking) must report exactly the same databases, problems and counts.
  */
+/** One line per database or problem: what must not depend on which thread found it. */
+function line(ev: Exclude<ScanEvent, { kind: 'progress' }>): string {
+  return ev.kind === 'database' ? `db ${ev.relPath} ${ev.state.journalMode} ${ev.state.pageCount}` : `problem ${ev.relPath} ${ev.code}`;
+}
+
 async function collect(root: string, options: { threads: number; walkHere: boolean }) {
   const found: string[] = [];
   let last: Extract<ScanEvent, { kind: 'progress' }> | undefined;
   for await (const ev of scanWorkspace(root, options)) {
     if (ev.kind === 'progress') last = ev;
-    else found.push(ev.kind === 'database' ? `db ${ev.relPath} ${ev.state.journalMode} ${ev.state.pageCount}` : `problem ${ev.relPath} ${ev.code}`);
+    else found.push(line(ev));
   }
   assert.ok(last);
   return { found: found.sort(), directories: last.directories, files: last.files, candidates: last.candidates, threads: last.threads };
@@ -69,5 +77,22 @@ describe('parallel scan', () => {
     }
     assert.equal(progressEvents, 3, 'no events after the abort');
     assert.ok(directories > 0 && directories < pythonCounts(root).directories, `${directories} folders read before stopping`);
+  });
+
+  it('goes on in this thread when no helper thread can start, and says so', async () => {
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+    const failing = () => new Worker('throw new Error("no threads here")', { eval: true });
+    const found: string[] = [];
+    let directories = 0;
+    for await (const batch of scanInThreads(root, new ScanFilter({}), { threads: 2, walkHere: false, followSymlinks: false, log }, failing)) {
+      directories += batch.directories;
+      for (const ev of batch.events) if (ev.kind !== 'progress') found.push(line(ev));
+    }
+    const sequential = await collect(root, { threads: 0, walkHere: true });
+    assert.deepEqual(found.sort(), sequential.found);
+    assert.equal(directories, sequential.directories);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /helper thread could not start \(no threads here\); going on without it/);
   });
 });

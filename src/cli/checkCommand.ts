@@ -8,7 +8,7 @@ import { findEngine } from '../sqlite/engines/select';
 import { inspectDatabase } from '../sqlite/inspect';
 import { WAL_RESET_BUG } from '../sqlite/knownBugs';
 import { scanWorkspace } from '../workspace/scan';
-import { CliIo, jsonText } from './io';
+import { CliIo, jsonText, stderrLog } from './io';
 
 /** Exit code when a --require'd check does not pass (so CI jobs can guard settings). */
 export const EXIT_CHECK_FAILED = 4;
@@ -30,7 +30,7 @@ export async function checkCommand(io: CliIo, target: string, opts: { json: bool
   const root = isFile ? path.dirname(abs) : abs;
   const files = isFile ? [{ abs, rel: path.basename(abs) }] : [];
   if (!isFile) {
-    for await (const ev of scanWorkspace(root, { walkHere: true })) if (ev.kind === 'database') files.push({ abs: ev.state.path, rel: ev.relPath });
+    for await (const ev of scanWorkspace(root, { walkHere: true, log: stderrLog(io) })) if (ev.kind === 'database') files.push({ abs: ev.state.path, rel: ev.relPath });
   }
   const findings = await findAppSettings(root);
   const mounts = await readMounts();

@@ -1,3 +1,5 @@
+import type { Log } from '../sqlite/log';
+
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
   out(line: string): void;
@@ -60,4 +62,9 @@ export function guardProcessOutput(): void {
   };
   process.stdout.on('error', onError('stdout'));
   process.stderr.on('error', onError('stderr'));
+}
+
+/** The core's log for a CLI run: warnings and errors on stderr, progress chatter dropped. */
+export function stderrLog(io: CliIo): Log {
+  return { info: () => undefined, warn: (m) => io.err(`sqlite-doctor: ${m}`), error: (m) => io.err(`sqlite-doctor: ${m}`) };
 }

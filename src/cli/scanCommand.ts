@@ -3,7 +3,7 @@ import { formatBytes } from '../sqlite/format';
 import { DatabaseState } from '../sqlite/state';
 import { scanWorkspace } from '../workspace/scan';
 import { renderTable } from './table';
-import { CliIo, jsonText } from './io';
+import { CliIo, jsonText, stderrLog } from './io';
 
 export interface ScanJson {
   root: string;
@@ -47,7 +47,7 @@ function toScanJsonDatabase(relPath: string, s: DatabaseState): ScanJsonDatabase
 export async function scanCommand(io: CliIo, dir: string, opts: { json: boolean; allFiles: boolean; threads?: number }): Promise<number> {
   const root = path.resolve(dir);
   const result: ScanJson = { root, databases: [], problems: [] };
-  for await (const ev of scanWorkspace(root, { allFiles: opts.allFiles, threads: opts.threads, walkHere: true })) {
+  for await (const ev of scanWorkspace(root, { allFiles: opts.allFiles, threads: opts.threads, walkHere: true, log: stderrLog(io) })) {
     if (ev.kind === 'database') result.databases.push(toScanJsonDatabase(ev.relPath, ev.state));
     else if (ev.kind === 'problem') result.problems.push({ path: ev.relPath, code: ev.code, error: ev.error });
   }

@@ -75,7 +75,7 @@ export class DatabaseModel {
     let files = 0, threads = 0;
     try {
       for (const root of roots) {
-        for await (const ev of scanWorkspace(root.path, { ...options, signal })) {
+        for await (const ev of scanWorkspace(root.path, { ...options, signal, log: this.log })) {
           if (signal.aborted) break;
           if (ev.kind === 'database') {
             fresh.set(ev.state.path, { path: ev.state.path, folder: root.folder, relPath: ev.relPath, state: ev.state });

@@ -23,7 +23,7 @@ export async function* scanWorkspace(root: string, options: ScanOptions = {}): A
   const found: string[] = [];
   let directories = 0, files = 0, candidates = 0;
   const walkers = new Set<number>();
-  const threads = { threads: options.threads ?? defaultHelpers(), walkHere: options.walkHere ?? false, followSymlinks: options.followSymlinks ?? false, signal: options.signal };
+  const threads = { threads: options.threads ?? defaultHelpers(), walkHere: options.walkHere ?? false, followSymlinks: options.followSymlinks ?? false, signal: options.signal, log: options.log };
   for await (const batch of scanInThreads(path.resolve(root), filter, threads)) {
     directories += batch.directories;
     if (batch.directories) walkers.add(batch.thread);

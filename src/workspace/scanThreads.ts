@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ScanFilter } from './candidates';
 import { ScanBatch, ScanPart } from './scanPart';
 import { BatchMessage, ScanJob, WorkMessage } from './scanProtocol';
+import type { Log } from '../sqlite/log';
 import { WalkDir, yieldToEventLoop } from './walk';
 
 /**
@@ -28,6 +29,8 @@ export interface ThreadOptions {
   walkHere: boolean;
   followSymlinks: boolean;
   signal?: AbortSignal;
+  /** Told when a helper thread cannot start (the scan then goes on without it). */
+  log?: Log;
 }
 
 const MAX_HELPERS = 7;
@@ -53,7 +56,7 @@ export function defaultHelpers(): number {
  * the TypeScript source, required through tsx's require hook as the parent's
  * own modules are.
  */
-function startWorker(workerData: ScanJob): Worker {
+export function startWorker(workerData: ScanJob): Worker {
   const bundled = path.join(__dirname, 'scanWorker.js');
   if (existsSync(bundled)) return new Worker(bundled, { workerData });
   const source = path.join(__dirname, 'scanWorker.ts');
@@ -62,15 +65,16 @@ function startWorker(workerData: ScanJob): Worker {
 
 interface Helper {
   worker: Worker;
-  state: 'starting' | 'idle' | 'busy';
+  state: 'starting' | 'idle' | 'busy' | 'gone';
 }
 
-export async function* scanInThreads(root: string, filter: ScanFilter, options: ThreadOptions): AsyncGenerator<ScanBatch> {
+/** `start` is the seam a test uses to make a helper fail to start. */
+export async function* scanInThreads(root: string, filter: ScanFilter, options: ThreadOptions, start = startWorker): AsyncGenerator<ScanBatch> {
   const rootDir: WalkDir = { abs: root, rel: '' };
   // Following links, each thread would keep its own visited set and a folder reached two ways could be listed twice.
   const threads = options.followSymlinks ? 0 : options.threads;
   const walkHere = options.walkHere || threads === 0;
-  const own = walkHere ? new ScanPart(0, filter, options.followSymlinks, [rootDir]) : undefined;
+  let own = walkHere ? new ScanPart(0, filter, options.followSymlinks, [rootDir]) : undefined;
   const pool: WalkDir[] = own ? [] : [rootDir];
   const hungryBuffer = new SharedArrayBuffer(4);
   const hungry = new Int32Array(hungryBuffer);
@@ -84,13 +88,21 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
   const spawnHelpers = () => {
     for (let i = 1; i <= threads; i++) {
       const job: ScanJob = { thread: i, allFiles: filter.allFiles, exclude: [...filter.excludeGlobs], include: [...filter.includeGlobs], hungry: hungryBuffer };
-      const helper: Helper = { worker: startWorker(job), state: 'starting' };
+      const helper: Helper = { worker: start(job), state: 'starting' };
       helper.worker.unref();
       helper.worker.on('message', (message: BatchMessage) => { inbox.push({ helper, message }); notify(); });
-      helper.worker.on('error', (err) => { failure = new Error(`scan helper thread failed: ${err.message}`); notify(); });
-      helper.worker.on('exit', (code) => { if (code !== 0 && !failure) { failure = new Error(`scan helper thread exited with code ${code}`); notify(); } });
+      helper.worker.on('error', (err) => lost(helper, err.message));
+      helper.worker.on('exit', (code) => { if (code !== 0) lost(helper, `exit code ${code}`); });
       helpers.push(helper);
     }
+  };
+  // A helper that never started held no folders: the scan goes on without it. One that had folders lost them: the scan fails rather than report a part as the whole.
+  const lost = (helper: Helper, reason: string) => {
+    if (helper.state === 'gone') return;
+    if (helper.state === 'starting') options.log?.warn(`scan: a helper thread could not start (${reason}); going on without it`);
+    else failure = new Error(`scan helper thread failed: ${reason}`);
+    helper.state = 'gone';
+    notify();
   };
   const ownIdle = () => own !== undefined && own.walk.pending === 0;
   const assign = () => {
@@ -116,6 +128,8 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
         if (idle) helper.state = 'idle';
         if (batch.directories || batch.events.length || batch.links.length) yield batch;
       }
+      // No helper could start: this thread walks after all.
+      if (!own && helpers.every((h) => h.state === 'gone')) own = new ScanPart(0, filter, options.followSymlinks, pool.splice(0));
       assign();
       if (own && own.walk.pending > 0) {
         const batch = await own.step();
@@ -133,6 +147,9 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
     }
   } finally {
     options.signal?.removeEventListener('abort', notify);
-    for (const h of helpers) void h.worker.terminate();
+    for (const h of helpers) {
+      h.state = 'gone';
+      void h.worker.terminate();
+    }
   }
 }

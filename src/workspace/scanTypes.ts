@@ -1,3 +1,4 @@
+import type { Log } from '../sqlite/log';
 import type { DatabaseState } from '../sqlite/state';
 
 export interface ScanOptions {
@@ -21,6 +22,8 @@ export interface ScanOptions {
    */
   walkHere?: boolean;
   signal?: AbortSignal;
+  /** Where the scan says what did not go as planned (a helper thread that could not start). */
+  log?: Log;
 }
 
 export type ScanEvent =
