@@ -43,11 +43,12 @@ export interface Consistent<T> {
 }
 
 /**
- * `dbPath` may be a symbolic link: SQLite resolves it and keeps its sidecars
- * beside the target, so the fingerprint watches the target's.
+ * `linkOrPath` may be a symbolic link: SQLite resolves it and keeps its
+ * sidecars beside the target, so the fingerprint watches the target's
+ * (`knownRealPath` when the caller has resolved it already).
  */
-export async function readConsistently<T>(linkOrPath: string, read: () => Promise<T>, maxAttempts = 8): Promise<Consistent<T>> {
-  const dbPath = await realPathOf(linkOrPath);
+export async function readConsistently<T>(linkOrPath: string, read: () => Promise<T>, knownRealPath?: string, maxAttempts = 8): Promise<Consistent<T>> {
+  const dbPath = knownRealPath ?? (await realPathOf(linkOrPath));
   let value!: T;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const before = await fingerprint(dbPath);

@@ -18,7 +18,7 @@ export async function readSpace(path: string): Promise<SpaceReport> {
     } finally {
       await src.close();
     }
-  }, 4);
+  }, undefined, 4);
   if (!r.stable) r.value.problems.push(CHANGING_WHILE_READ);
   return r.value;
 }

@@ -48,10 +48,16 @@ export interface ReadOptions {
   withLocks?: boolean;
   /** 'full' checksums every WAL frame; the default trusts a verified wal-index for large WALs (see WalVerify). */
   walVerify?: WalVerify;
+  /**
+   * The file's real path, when the caller knows it without asking the file
+   * system: a scan that reached a regular file from a resolved root through
+   * no link (resolving costs a readlink per path component, twice a read).
+   */
+  realPath?: string;
 }
 
 export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
-  const result = await readConsistently(path, () => readDatabaseLayersOnce(path, options));
+  const result = await readConsistently(path, () => readDatabaseLayersOnce(path, options), options.realPath);
   if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
   return result.value.state;
 }
@@ -61,7 +67,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
   return withFile(path, async (db) => {
     const first = await db.read(0, HEADER_SIZE);
     const fileHeader = parseHeader(first, path, db.size);
-    const realPath = await realPathOf(path);
+    const realPath = options.realPath ?? (await realPathOf(path));
     const { sidecars, special } = await findSidecars(realPath);
     const problems: string[] = special.map((p) => `${p} is not a regular file (a pipe, socket or device): SQLite would block or fail on it; remove it`);
     const locks = options.withLocks || sidecars.journal ? await readSqliteLocks(db.dev, db.ino) : undefined;

@@ -12,7 +12,7 @@ import type { ScanEvent } from './scanTypes';
  * database, an empty file, an unreadable one), or nothing (with allFiles,
  * a file that is simply not SQLite).
  */
-export async function classify(abs: string, rel: string, allFiles: boolean): Promise<ScanEvent | undefined> {
+export async function classify(abs: string, rel: string, allFiles: boolean, realPath?: string): Promise<ScanEvent | undefined> {
   try {
     const magic = await withFile(abs, async (f) => ({ bytes: await f.read(0, 16), size: f.size }));
     if (!hasSqliteMagic(magic.bytes)) {
@@ -24,7 +24,7 @@ export async function classify(abs: string, rel: string, allFiles: boolean): Pro
       return { kind: 'problem', relPath: rel, path: abs, code: err.code, error: err.message };
     }
     // A scan reads a hundred WALs for a few numbers each: a wal-index verified against the log's tail stands in for its frames.
-    const state = await readDatabaseState(abs, { walVerify: 'index' });
+    const state = await readDatabaseState(abs, { walVerify: 'index', realPath });
     return { kind: 'database', relPath: rel, state };
   } catch (err) {
     const code = err instanceof SqliteFileError ? err.code : 'unreadable';

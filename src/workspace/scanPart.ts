@@ -27,7 +27,11 @@ const CLASSIFY_AT_ONCE = 16;
 export class ScanPart {
   readonly walk: TreeWalk;
 
-  constructor(private readonly thread: number, private readonly filter: ScanFilter, followSymlinks: boolean, start: WalkDir[] = []) {
+  /**
+   * `rootIsReal`: the root is its own real path, so a regular file met
+   * through no link is too, and its reads need not resolve it.
+   */
+  constructor(private readonly thread: number, private readonly filter: ScanFilter, private readonly rootIsReal: boolean, followSymlinks: boolean, start: WalkDir[] = []) {
     this.walk = new TreeWalk({ exclude: filter.exclude, followSymlinks, keepFile: (name) => isCandidateName(name, filter.allFiles) }, start);
   }
 
@@ -45,10 +49,14 @@ export class ScanPart {
     }
     batch.candidates = files.length;
     for (let i = 0; i < files.length; i += CLASSIFY_AT_ONCE) {
-      const results = await Promise.all(files.slice(i, i + CLASSIFY_AT_ONCE).map((f) => classify(f.abs, f.rel, this.filter.allFiles)));
+      const results = await Promise.all(files.slice(i, i + CLASSIFY_AT_ONCE).map((f) => classify(f.abs, f.rel, this.filter.allFiles, this.knownReal(f.abs))));
       for (const r of results) if (r) batch.events.push(r);
     }
     return batch;
+  }
+
+  private knownReal(abs: string): string | undefined {
+    return this.rootIsReal && !this.walk.followsLinks ? abs : undefined;
   }
 }
 

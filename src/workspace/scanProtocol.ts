@@ -10,6 +10,8 @@ export interface ScanJob {
   /** This helper's number (1, 2, …; 0 is the coordinating thread). */
   thread: number;
   allFiles: boolean;
+  /** The root is its own real path (see ScanPart). */
+  rootIsReal: boolean;
   exclude: string[];
   include: string[];
   /**

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ScanFilter } from './candidates';
 import { ScanBatch, ScanPart } from './scanPart';
 import { BatchMessage, ScanJob, WorkMessage } from './scanProtocol';
+import { realPathOf } from '../sqlite/fileio';
 import type { Log } from '../sqlite/log';
 import { WalkDir, yieldToEventLoop } from './walk';
 
@@ -74,7 +75,8 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
   // Following links, each thread would keep its own visited set and a folder reached two ways could be listed twice.
   const threads = options.followSymlinks ? 0 : options.threads;
   const walkHere = options.walkHere || threads === 0;
-  let own = walkHere ? new ScanPart(0, filter, options.followSymlinks, [rootDir]) : undefined;
+  const rootIsReal = (await realPathOf(root)) === root;
+  let own = walkHere ? new ScanPart(0, filter, rootIsReal, options.followSymlinks, [rootDir]) : undefined;
   const pool: WalkDir[] = own ? [] : [rootDir];
   const hungryBuffer = new SharedArrayBuffer(4);
   const hungry = new Int32Array(hungryBuffer);
@@ -87,7 +89,7 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
 
   const spawnHelpers = () => {
     for (let i = 1; i <= threads; i++) {
-      const job: ScanJob = { thread: i, allFiles: filter.allFiles, exclude: [...filter.excludeGlobs], include: [...filter.includeGlobs], hungry: hungryBuffer };
+      const job: ScanJob = { thread: i, allFiles: filter.allFiles, rootIsReal, exclude: [...filter.excludeGlobs], include: [...filter.includeGlobs], hungry: hungryBuffer };
       const helper: Helper = { worker: start(job), state: 'starting' };
       helper.worker.unref();
       helper.worker.on('message', (message: BatchMessage) => { inbox.push({ helper, message }); notify(); });
@@ -129,7 +131,7 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
         if (batch.directories || batch.events.length || batch.links.length) yield batch;
       }
       // No helper could start: this thread walks after all.
-      if (!own && helpers.every((h) => h.state === 'gone')) own = new ScanPart(0, filter, options.followSymlinks, pool.splice(0));
+      if (!own && helpers.every((h) => h.state === 'gone')) own = new ScanPart(0, filter, rootIsReal, options.followSymlinks, pool.splice(0));
       assign();
       if (own && own.walk.pending > 0) {
         const batch = await own.step();

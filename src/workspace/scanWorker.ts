@@ -13,7 +13,7 @@ import { BatchMessage, ScanJob, isWorkMessage } from './scanProtocol';
 setBlockingIo(true);
 const job = workerData as ScanJob;
 const hungry = new Int32Array(job.hungry);
-const part = new ScanPart(job.thread, new ScanFilter(job), false);
+const part = new ScanPart(job.thread, new ScanFilter(job), job.rootIsReal, false);
 const port = parentPort!;
 let running = false;
 

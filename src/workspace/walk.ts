@@ -74,6 +74,11 @@ export class TreeWalk {
     this.add(start);
   }
 
+  /** Whether folders reached through symbolic links are walked (their files' paths are then not their real paths). */
+  get followsLinks(): boolean {
+    return this.options.followSymlinks === true;
+  }
+
   get pending(): number {
     return this.stack.length;
   }
