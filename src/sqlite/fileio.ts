@@ -9,6 +9,13 @@ import { SqliteFileError, describeError } from './errors';
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
+ * Kept on the thread's global object, not in this module: the CLI's command
+ * bundles each carry their own copy of this module, and the choice is the
+ * thread's, made once by whoever owns it.
+ */
+const BLOCKING = Symbol.for('sqlite-doctor.blockingIo');
+
+/**
  * How this thread reaches the file system. By default every call goes
  * through libuv's thread pool, so an event loop shared with a UI (VS Code's
  * extension host) never waits on a disk. A thread that does nothing but read
@@ -20,13 +27,6 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 export function setBlockingIo(on: boolean): void {
   (globalThis as { [BLOCKING]?: boolean })[BLOCKING] = on;
 }
-
-/**
- * Kept on the thread's global object, not in this module: the CLI's command
- * bundles each carry their own copy of this module, and the choice is the
- * thread's, made once by whoever owns it.
- */
-const BLOCKING = Symbol.for('sqlite-doctor.blockingIo');
 
 function blocking(): boolean {
   return (globalThis as { [BLOCKING]?: boolean })[BLOCKING] === true;

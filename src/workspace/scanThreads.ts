@@ -38,14 +38,16 @@ const MAX_HELPERS = 7;
 /**
  * A helper thread takes ~50-70 ms to start here, a process cannot exit while
  * one is still starting, and on 2 cores a second isolate compiling and
- * collecting garbage competes with this one: measured (bench, interleaved),
- * helpers cost 25-45 ms on a 50,000-file tree and save ~30 ms at 200,000 and
- * ~170 ms at 500,000. A thread that walks too (the CLI) therefore starts them
- * only once it has read this many folders (≈ 47,000 files at the bench's
- * density) with more still to read. Counted in folders, not time, because
- * the first slices' time goes to reading headers.
+ * collecting garbage competes with this one. Measured (bench, interleaved,
+ * several runs): helpers started after 1,000 folders cost ~40 ms on a
+ * 50,000-file tree (1,250 folders: they arrive as the walk ends), and at
+ * 200,000 and 500,000 files saved between -80 and +170 ms depending on how
+ * free the second core was. A thread that walks too (the CLI) therefore
+ * starts them only once it has read this many folders (≈ 70,000 files at the
+ * bench's density) with more still to read. Counted in folders, not time,
+ * because the first slices' time goes to reading headers.
  */
-const HELPERS_AFTER_FOLDERS = 1000;
+const HELPERS_AFTER_FOLDERS = 1500;
 
 /** One helper per spare core (the coordinating thread has the other), at most MAX_HELPERS. */
 export function defaultHelpers(): number {
