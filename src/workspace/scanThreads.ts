@@ -36,18 +36,18 @@ export interface ThreadOptions {
 
 const MAX_HELPERS = 7;
 /**
- * A helper thread takes ~50-70 ms to start here, a process cannot exit while
- * one is still starting, and on 2 cores a second isolate compiling and
- * collecting garbage competes with this one. Measured (bench, interleaved,
- * several runs): helpers started after 1,000 folders cost ~40 ms on a
- * 50,000-file tree (1,250 folders: they arrive as the walk ends), and at
- * 200,000 and 500,000 files saved between -80 and +170 ms depending on how
- * free the second core was. A thread that walks too (the CLI) therefore
- * starts them only once it has read this many folders (≈ 70,000 files at the
- * bench's density) with more still to read. Counted in folders, not time,
- * because the first slices' time goes to reading headers.
+ * A helper thread takes ~50-70 ms to start here (≈ 800 more folders walked
+ * meanwhile), a process cannot exit while one is still starting, and on 2
+ * cores a second isolate compiling and collecting garbage competes with this
+ * one. Measured (bench, interleaved, several runs), helpers started after
+ * 100-400 folders cost 25-45 ms on trees of 10,000-50,000 files and saved
+ * 30-90 ms at 200,000 and up to 170 ms at 500,000; started after 1,000-1,500
+ * folders they arrived too late to help at 200,000. The big trees are the
+ * ones worth the cores, so a thread that walks too (the CLI) starts helpers
+ * once it has read this many folders with more still to read. Counted in
+ * folders, not time, because the first slices' time goes to reading headers.
  */
-const HELPERS_AFTER_FOLDERS = 1500;
+const HELPERS_AFTER_FOLDERS = 300;
 
 /** One helper per spare core (the coordinating thread has the other), at most MAX_HELPERS. */
 export function defaultHelpers(): number {
