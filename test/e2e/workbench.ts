@@ -9,10 +9,10 @@ export async function palette(page: Page, command: string): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.fill(`>${command}`);
     const item = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
-    // A notification arriving (a scan's summary) can close the palette between finding the item and clicking it: then try again.
-    if (await item.isVisible({ timeout: 1500 }).catch(() => false) && (await item.click({ timeout: 2000 }).then(() => true, () => false))) return;
+    // A notification arriving (a scan's summary) can close the palette at any step: then try again.
+    const typed = await input.fill(`>${command}`, { timeout: 2000 }).then(() => true, () => false);
+    if (typed && (await item.isVisible({ timeout: 1500 }).catch(() => false)) && (await item.click({ timeout: 2000 }).then(() => true, () => false))) return;
     await page.keyboard.press('Escape');
     await page.waitForTimeout(500);
   }
