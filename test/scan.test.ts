@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ScanEvent, scanWorkspace } from '../src/workspace/scan';
+import { ScanEvent, scanWorkspace, wouldScan } from '../src/workspace/scan';
 import { makeFixtures, snapshotTree } from './helpers/fixtures';
 
 async function collect(root: string, opts = {}): Promise<ScanEvent[]> {
@@ -95,5 +95,14 @@ describe('workspace scan', () => {
     const before = snapshotTree(dir);
     await collect(dir, { allFiles: true });
     assert.deepEqual(snapshotTree(dir), before);
+  });
+
+  it('judges a single path (a file the watcher reports) as the walk does', async () => {
+    const exclude = ['**/nested/**', 'nested', '**/node_modules'];
+    for (const p of databases(await collect(dir, { exclude }))) assert.ok(wouldScan(p, { exclude }), p);
+    for (const p of ['node_modules/pkg/x.db', 'nested/deeper/app.sqlite', 'app.db-wal', 'notes.txt']) assert.equal(wouldScan(p, { exclude }), false, p);
+    assert.equal(wouldScan('data/x.db', { include: ['data/**'] }), true);
+    assert.equal(wouldScan('x.db', { include: ['data/**'] }), false);
+    assert.equal(wouldScan('state.bin', { allFiles: true }), true);
   });
 });

@@ -41,9 +41,9 @@ export class ScanFilter {
     this.include = new GlobSet(this.includeGlobs);
   }
 
-  /** `rel` is the file's POSIX path relative to the root, `name` its last part. */
-  wants(rel: string, name: string): boolean {
-    return isCandidateName(name, this.allFiles) && !this.exclude.matches(rel) && (this.include.empty || this.include.matches(rel));
+  /** `rel`: a file's POSIX path relative to the root, whose name passed isCandidateName. */
+  private wantsPath(rel: string): boolean {
+    return !this.exclude.matches(rel) && (this.include.empty || this.include.matches(rel));
   }
 
   /**
@@ -52,18 +52,21 @@ export class ScanFilter {
    * which are reported and never opened.
    */
   pick(folder: WalkFolder): { files: LinkCandidate[]; links: LinkCandidate[]; problems: ScanEvent[] } {
-    const files: LinkCandidate[] = [], links: LinkCandidate[] = [], problems: ScanEvent[] = [];
-    const at = (name: string) => ({ abs: path.join(folder.abs, name), rel: childRel(folder, name) });
-    // Cheapest test first: most files are not named like databases.
-    for (const name of folder.files) if (isCandidateName(name, this.allFiles)) { const c = at(name); if (this.wants(c.rel, name)) files.push(c); }
-    for (const name of folder.links) if (isCandidateName(name, this.allFiles)) { const c = at(name); if (this.wants(c.rel, name)) links.push(c); }
-    if (!this.allFiles) {
-      for (const name of folder.special) {
-        const c = at(name);
-        if (this.wants(c.rel, name)) problems.push({ kind: 'problem', relPath: c.rel, path: c.abs, code: 'unreadable', error: `${c.rel}: not a regular file (pipe, socket or device); not read` });
-      }
-    }
-    return { files, links, problems };
+    // Cheapest test first: most names are not named like databases, and only the rest get a path.
+    const picked = (names: string[]) => names.filter((n) => isCandidateName(n, this.allFiles))
+      .map((name) => ({ abs: path.join(folder.abs, name), rel: childRel(folder, name) }))
+      .filter((c) => this.wantsPath(c.rel));
+    const problems: ScanEvent[] = this.allFiles ? [] : picked(folder.special).map((c) => (
+      { kind: 'problem', relPath: c.rel, path: c.abs, code: 'unreadable', error: `${c.rel}: not a regular file (pipe, socket or device); not read` }));
+    return { files: picked(folder.files), links: picked(folder.links), problems };
+  }
+
+  /** The same test for one path the walk did not produce (a file the watcher reports). */
+  wants(rel: string): boolean {
+    const parts = rel.split('/');
+    if (!isCandidateName(parts[parts.length - 1]!, this.allFiles) || !this.wantsPath(rel)) return false;
+    for (let i = 1; i < parts.length; i++) if (this.exclude.matches(parts.slice(0, i).join('/'))) return false;
+    return true;
   }
 }
 
@@ -73,9 +76,7 @@ export class ScanFilter {
  * one the walk meets, so a database created under node_modules/ stays out.
  */
 export function wouldScan(rel: string, options: FilterOptions): boolean {
-  const parts = rel.split('/');
-  const filter = new ScanFilter(options);
-  if (!filter.wants(rel, parts[parts.length - 1]!)) return false;
-  for (let i = 1; i < parts.length; i++) if (filter.exclude.matches(parts.slice(0, i).join('/'))) return false;
-  return true;
+  // Most files the watcher reports are not named like databases: no globs compiled for them.
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  return isCandidateName(name, options.allFiles ?? false) && new ScanFilter(options).wants(rel);
 }

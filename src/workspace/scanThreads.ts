@@ -117,7 +117,6 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
       idle[i]!.state = 'busy';
       idle[i]!.worker.postMessage(message);
     }
-    if (own && ownIdle() && pool.length > 0) own.walk.add(pool.splice(0));
     Atomics.store(hungry, 0, helpers.filter((h) => h.state === 'idle').length + (ownIdle() ? 1 : 0));
   };
 
