@@ -100,10 +100,10 @@ export async function* scanInThreads(root: string, filter: ScanFilter, options: 
       helpers.push(helper);
     }
   };
-  // A helper that never started held no folders: the scan goes on without it. One that had folders lost them: the scan fails rather than report a part as the whole.
+  // A helper without folders (still starting, or idle) lost nothing: the scan goes on without it. One that had folders lost them: the scan fails rather than report a part as the whole.
   const lost = (helper: Helper, reason: string) => {
     if (helper.state === 'gone') return;
-    if (helper.state === 'starting') options.log?.warn(`scan: a helper thread could not start (${reason}); going on without it`);
+    if (helper.state !== 'busy') options.log?.warn(`scan: a helper thread ${helper.state === 'starting' ? 'could not start' : 'stopped'} (${reason}); going on without it`);
     else failure = new Error(`scan helper thread failed: ${reason}`);
     helper.state = 'gone';
     notify();
