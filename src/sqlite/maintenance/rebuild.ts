@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { EngineError, SqlEngine, isAbortError } from '../engines/engine';
 import { EngineChoice, findEngine } from '../engines/select';
+import { Stopped, describeOutcome } from '../engines/outcome';
+import { ProgressListener } from '../engines/progress';
 import { formatBytes } from '../format';
 import { readLockHolders } from '../lockHolders';
 import { processesWithOpen } from '../openers';
@@ -16,7 +17,9 @@ import { FreeSpace, spaceBlocker } from './diskSpace';
  * worst case, another process in a write transaction, other connections
  * open where the change needs them closed), `dryRun` for the plan, then the
  * change, then verification by re-reading the header and a fresh connection.
- * Cancelling (the signal) kills SQLite mid-VACUUM: it rolls back, nothing is lost.
+ * The rebuild has no deadline: it runs as long as the file needs (the lock
+ * wait alone is bounded, by busy_timeout). Cancelling (the signal) kills
+ * SQLite mid-VACUUM: it rolls back, nothing is lost.
  */
 export interface RebuildOptions {
   dryRun?: boolean;
@@ -24,12 +27,16 @@ export interface RebuildOptions {
   engine?: EngineChoice;
   freeSpace?: FreeSpace;
   signal?: AbortSignal;
+  /** Bytes written so far (the -journal, the new copy), as SQLite goes. */
+  onProgress?: ProgressListener;
 }
 
 export interface RebuildResult {
   operation: 'vacuum' | 'vacuum-into' | 'set';
   file: string;
   outcome: 'done' | 'unchanged' | 'refused' | 'dry-run';
+  /** When SQLite's run did not complete: what stopped it. */
+  stopped?: Stopped['code'];
   message: string;
   /** What will be (or was) done, step by step. */
   plan: string[];
@@ -86,16 +93,20 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   const engine = await findEngine(options.engine);
   if (!engine) return refuse('no real SQLite engine (node:sqlite, the sqlite3 shell or python3) is available here');
   if (options.dryRun) return { ...base, operation: step.operation, plan: step.plan, outcome: 'dry-run', engine: engine.label, message: `Dry run: would ${step.plan.join('; then ')} using ${engine.label}.` };
-  try {
-    await runCancellable(engine, file, step.statements, options);
-  } catch (err) {
-    if (!(err instanceof EngineError)) throw err;
-    const why = err.busy ? `the database stayed locked for the ${(options.busyTimeoutMs ?? 5000) / 1000} s we waited` : `SQLite reported "${err.message}"`;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const real = before.realPath ?? path.resolve(file);
+  const ran = await engine.exec({
+    file, statements: step.statements, busyTimeoutMs, signal: options.signal,
+    onProgress: options.onProgress, growing: [`${real}-journal`, `${real}-wal`, ...(step.output ? [step.output] : [])],
+  });
+  if (ran.code !== 'ok') {
+    const why = describeOutcome(ran, busyTimeoutMs);
+    if (step.output) await fsp.rm(step.output, { force: true });
     // Say what is true now: a step before the failing one may have taken effect (e.g. leaving WAL).
     const now = snap(await readDatabaseState(file));
     const changed = (Object.keys(now) as (keyof Snapshot)[]).filter((k) => k !== 'fileBytes' && now[k] !== base.before[k]);
-    if (!changed.length) return { ...refuse(why), engine: engine.label };
-    return { ...base, operation: step.operation, plan: step.plan, outcome: 'refused', engine: engine.label, after: now,
+    if (!changed.length) return { ...refuse(why), engine: engine.label, stopped: ran.code };
+    return { ...base, operation: step.operation, plan: step.plan, outcome: 'refused', stopped: ran.code, engine: engine.label, after: now,
       message: `Stopped: ${why}. Part of the plan took effect: ${changed.map((k) => `${k} ${base.before[k]} → ${now[k]}`).join(', ')}; no data was lost (SQLite rolled back the unfinished step).` };
   }
   if (step.output) {
@@ -108,16 +119,6 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   const problem = step.verify(after, fresh) ?? (String(fresh[4]?.[0]?.[0]) !== 'ok' ? `quick_check after the change says ${String(fresh[4]?.[0]?.[0])}` : undefined);
   if (problem) throw new Error(`${file}: the change was not verified: ${problem}`);
   return { ...base, operation: step.operation, plan: step.plan, outcome: 'done', engine: engine.label, after: snap(after), message: step.done(before, after) };
-}
-
-async function runCancellable(engine: SqlEngine, file: string, statements: string[], options: RebuildOptions): Promise<void> {
-  try {
-    // The engines run in a child process: cancelling kills it and SQLite rolls the VACUUM back.
-    await engine.run(file, statements, options.busyTimeoutMs ?? 5000, 'rw', options.signal);
-  } catch (err) {
-    if (isAbortError(err)) throw new EngineError('cancelled; SQLite rolled the unfinished change back', false);
-    throw err;
-  }
 }
 
 const wal = (s: DatabaseState) => s.sidecars.wal?.bytes ?? 0;
