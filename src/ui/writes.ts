@@ -22,7 +22,7 @@ const RUN: Record<WriteKind, (file: string, o: OperationOptions) => Promise<Oper
 
 const VERB: Record<WriteKind, string> = { enableWal: 'Enable WAL', disableWal: 'Disable WAL', checkpoint: 'Checkpoint' };
 
-function engineChoice(scope: vscode.Uri, log: Log): EngineChoice {
+export function engineChoice(scope: vscode.Uri, log: Log): EngineChoice {
   // node:sqlite runs in a child of this very runtime (Electron as Node, or the remote server's Node).
   return { prefer: readSettings(scope).engine, nodePath: process.execPath, log };
 }
