@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
 import { benchLivePanel } from './livePanel';
+import { benchOps } from './ops';
 import { benchPanel } from './panel';
 import { benchSampling } from './sampling';
 import { benchScan, benchStart, benchWalkStrategies } from './scanSpeed';
@@ -13,6 +14,8 @@ import { benchScan, benchStart, benchWalkStrategies } from './scanSpeed';
 const QUICK = process.argv.includes('--quick');
 /** `--only-scan`: the scan and CLI start rows alone (the README table is left as it is). */
 const ONLY_SCAN = process.argv.includes('--only-scan');
+/** `--only-ops`: VACUUM and backup of the 1 and 2.5 GiB databases against the sqlite3 shell (not in the default run: minutes of I/O). */
+const ONLY_OPS = process.argv.includes('--only-ops');
 const WORK = path.resolve('.cache/bench');
 const CLI = path.resolve('bin/sqlite-doctor.js');
 const lines: string[] = [];
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
   say('');
   say('| what | result | ours | baseline (same run) |');
   say('|---|---|---|---|');
+  if (ONLY_OPS) return benchOps(say, QUICK ? [64] : [1024, 2560], QUICK ? 1 : 3);
   await benchStart(say, QUICK ? 10 : 20);
   await benchScan(say, WORK, QUICK ? [2000, 10000] : [10000, 50000, 200000, 500000], 5);
   benchWalkStrategies(say, WORK, QUICK ? 10000 : 200000, 5);
