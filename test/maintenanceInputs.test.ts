@@ -25,6 +25,18 @@ function wordsOf(command: string): string[] {
   return execFileSync('sh', ['-c', `printf '%s\\0' ${command.replace(/^sqlite3 /, '')}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
 }
 
+/** `backup FILE DEST` where DEST exists: refused (exit 3), with the manual command printed. */
+function refusedBackup(name: string, destName: string): { dir: string; file: string; dest: string; stdout: string } {
+  const dir = tempDir();
+  const file = path.join(dir, name);
+  const dest = path.join(dir, destName);
+  makeDb(file);
+  makeDb(dest);
+  const r = cli('backup', file, dest);
+  assert.equal(r.status, 3, r.stdout + r.stderr);
+  return { dir, file, dest, stdout: r.stdout };
+}
+
 describe('maintenance inputs', () => {
   it("vacuum --into '' is a usage error and leaves the database untouched", () => {
     const dir = tempDir();
@@ -39,28 +51,16 @@ describe('maintenance inputs', () => {
   });
 
   it('the "do it yourself" command is POSIX-quoted: a $(…) in a file name is a name, not a command', () => {
-    const dir = tempDir();
-    const file = path.join(dir, "it's $(touch pwned) `touch pwned2`.db");
-    makeDb(file);
-    const dest = path.join(dir, 'copy "$(touch pwned3)".db');
-    makeDb(dest);
-    const r = cli('backup', file, dest);
-    assert.equal(r.status, 3, r.stdout + r.stderr);
-    const command = /^To do it yourself: (.*)$/m.exec(r.stdout)?.[1];
-    assert.ok(command, r.stdout);
+    const { dir, file, dest, stdout } = refusedBackup("it's $(touch pwned) `touch pwned2`.db", 'copy "$(touch pwned3)".db');
+    const command = /^To do it yourself: (.*)$/m.exec(stdout)?.[1];
+    assert.ok(command, stdout);
     assert.deepEqual(wordsOf(command), [file, `.backup "${dest.replace(/"/g, '\\"')}"`]);
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('pwned')), []);
     assert.equal(shellCommand('sqlite3', 'a b', 'x'), "sqlite3 'a b' x");
   });
 
   it('a newline in a file name does not split a result line', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'two\nlines.db');
-    makeDb(file);
-    const dest = path.join(dir, 'copy.db');
-    makeDb(dest);
-    const r = cli('backup', file, dest);
-    assert.equal(r.status, 3);
+    const r = refusedBackup('two\nlines.db', 'copy.db');
     assert.ok(!r.stdout.split('\n').some((l) => l.startsWith('lines.db')), r.stdout);
     assert.match(r.stdout, /two\\x0alines\.db/);
   });
