@@ -25,14 +25,13 @@ function wordsOf(command: string): string[] {
   return execFileSync('sh', ['-c', `printf '%s\\0' ${command.replace(/^sqlite3 /, '')}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
 }
 
-/** `backup FILE DEST` where DEST exists: refused (exit 3), with the manual command printed. */
+/** `backup FILE DEST` where no engine can be found (an empty PATH): refused (exit 3), with the command to run by hand. */
 function refusedBackup(name: string, destName: string): { dir: string; file: string; dest: string; stdout: string } {
   const dir = tempDir();
   const file = path.join(dir, name);
   const dest = path.join(dir, destName);
   makeDb(file);
-  makeDb(dest);
-  const r = cli('backup', file, dest);
+  const r = spawnSync(process.execPath, [BIN, 'backup', file, dest, '--engine', 'sqlite3-shell'], { encoding: 'utf8', env: { ...process.env, PATH: tempDir() } });
   assert.equal(r.status, 3, r.stdout + r.stderr);
   return { dir, file, dest, stdout: r.stdout };
 }
@@ -57,6 +56,15 @@ describe('maintenance inputs', () => {
     assert.deepEqual(wordsOf(command), [file, `.backup "${dest.replace(/"/g, '\\"')}"`]);
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('pwned')), []);
     assert.equal(shellCommand('sqlite3', 'a b', 'x'), "sqlite3 'a b' x");
+  });
+
+  it('a refusal that protects data offers no command to do it anyway', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    makeDb(file);
+    const r = cli('backup', file, file, '--force');
+    assert.equal(r.status, 3, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /do it yourself/i);
   });
 
   it('a newline in a file name does not split a result line', () => {

@@ -9,7 +9,7 @@ export async function backupCommand(io: CliIo, file: string, dest: string, opts:
   return report(io, r, opts.json, () => {
     if (r.verified) line(io, `proof: integrity_check ${r.verified.integrity === 'ok' ? 'ok' : r.verified.integrity.join('; ')}, journal mode ${r.verified.journalMode}, rows ${r.verified.matchesSource ? 'equal' : 'DIFFER from'} the source snapshot (${r.verified.tables.map((t) => `${t.name} ${t.rows}`).join(', ') || 'no tables'})`);
     // Pasted as is: it is shell-quoted, so only the control characters are made visible.
-    if (r.outcome === 'refused') line(io, `To do it yourself: ${r.manualCommand}`);
+    if (r.manualCommand) line(io, `To do it yourself: ${r.manualCommand}`);
   });
 }
 

@@ -46,7 +46,8 @@ export interface BackupResult {
   pages?: number;
   source?: TableCount[];
   verified?: { integrity: 'ok' | string[]; journalMode: string; tables: TableCount[]; matchesSource: boolean };
-  manualCommand: string;
+  /** Only when no engine is here to do it: the command to run by hand (never offered for a refusal that protects data). */
+  manualCommand?: string;
 }
 
 export async function backupDatabase(file: string, dest: string, options: BackupOptions = {}): Promise<BackupResult> {
@@ -55,13 +56,16 @@ export async function backupDatabase(file: string, dest: string, options: Backup
   const state = await readDatabaseState(file);
   const target = await resolveTarget(file, dest, !!options.force);
   const destShown = typeof target === 'string' ? dest : target.dest;
-  const base = { file, dest: destShown, manualCommand: shellCommand('sqlite3', state.realPath ?? file, `.backup ${dotCommandArg(destShown)}`) };
+  const base = { file, dest: destShown };
   const refuse = (message: string, extra: Partial<BackupResult> = {}): BackupResult => ({ ...base, ...extra, outcome: 'refused', message: `Refused: ${message}; ${target && typeof target !== 'string' && target.existing ? `${target.dest} was left as it was` : 'nothing was written'}.` });
   if (typeof target === 'string') return refuse(target);
   const space = await spaceBlocker(target.folder, state.pageCount * state.pageSize, 'the backup', options.freeSpace);
   if (space.blocker) return refuse(space.blocker);
   const engine = await findEngine(options.engine);
-  if (!engine) return refuse('no real SQLite engine (node:sqlite, the sqlite3 shell or python3) is available here');
+  if (!engine) {
+    return refuse('no real SQLite engine (node:sqlite, the sqlite3 shell or python3) is available here',
+      { manualCommand: shellCommand('sqlite3', state.realPath ?? file, `.backup ${dotCommandArg(target.dest)}`) });
+  }
 
   const tmp = tempBeside(target.dest);
   try {
