@@ -11,6 +11,7 @@ import { AppDiagnostics } from './ui/appDiagnostics';
 import { DetailService } from './ui/detailService';
 import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
+import { openOnFirstActivation } from './ui/walkthrough';
 import { writesDisabledReason } from './ui/writes';
 
 /** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   // A quiet first scan so the tree, status bar and explorer menus are ready.
   void commands.scanWorkspace(model, false);
+  openOnFirstActivation(context);
 }
 
 export function deactivate(): void {
