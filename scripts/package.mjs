@@ -10,7 +10,8 @@ const root = resolve('.');
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
 const stage = mkdtempSync(join(tmpdir(), 'sqlite-doctor-vsix-'));
 try {
-  for (const item of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'dist', 'media']) {
+  // docs/ holds the README's pictures: shipped, they show in the Extensions view.
+  for (const item of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'dist', 'media', 'docs']) {
     cpSync(join(root, item), join(stage, item), { recursive: true });
   }
   execFileSync(join(root, 'node_modules', '.bin', 'vsce'),
