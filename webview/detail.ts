@@ -123,7 +123,8 @@ function connectionSettings(detail: DatabaseDetail, on: DetailHandlers): HTMLEle
     ...detail.snippets.map((s) => h('div', { class: 'snippet' },
       h('div', { class: 'snippet-head' }, h('strong', {}, s.stack), h('span', { class: 'muted' }, ` — ${s.where}`),
         button(h('span', { class: 'codicon-text' }, 'Copy'), 'icon', { 'aria-label': `Copy the ${s.stack} snippet`, title: 'Copy', onclick: () => on.copy(s.code) })),
-      h('pre', {}, h('code', {}, s.code)),
+      // Focusable so a keyboard can scroll a long line (a region named after its stack).
+      h('pre', { tabindex: '0', role: 'region', 'aria-label': `${s.stack} snippet` }, h('code', {}, s.code)),
     )),
   );
 }

@@ -28,6 +28,12 @@ function svg(tag: string, attrs: Record<string, string | number>, ...children: (
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
+/** A label centred on its x (0…1), kept inside the chart at either end. */
+function edgeLabel(at: number, text: string, cls = ''): HTMLElement {
+  const edge = at > 0.94 ? 'edge-end' : at < 0.06 ? 'edge-start' : '';
+  return h('span', { class: `${cls} ${edge}`.trim() || undefined, style: `left: ${pct(at)}` }, text);
+}
+
 function describe(p: Point, frameBytes: number): string {
   return `${clock(p[0])}: -wal ${formatBytes(p[1])}, ${p[2].toLocaleString('en-US')} frame(s) (${formatBytes(p[2] * frameBytes)}) not checkpointed${p[3] ? ', checkpoint' : ''}`;
 }
@@ -108,11 +114,11 @@ export class LiveChartView {
       ...(at ? [svg('line', { class: 'cursor', x1: x(at[0]), x2: x(at[0]), y1: 0, y2: H })] : []),
     );
     this.yAxis.replaceChildren(...ticks.map((v) => h('span', { style: `top: ${pct(1 - v / top)}` }, formatBytes(v))));
-    this.xAxis.replaceChildren(...times.map((t) => h('span', { style: `left: ${pct((t - start) / (end - start))}` }, clock(t))));
+    this.xAxis.replaceChildren(...times.map((t) => edgeLabel((t - start) / (end - start), clock(t))));
     // One label per checkpoint, newest first, none closer than 12% to the last one labelled.
     const labelled: number[] = [];
     for (const p of [...checkpoints].reverse()) if (labelled.every((l) => Math.abs(l - x(p[0])) > 0.12 * W)) labelled.push(x(p[0]));
-    this.labels.replaceChildren(...labelled.map((px) => h('span', { class: 'ckpt-label', style: `left: ${pct(px / W)}` }, 'checkpoint')));
+    this.labels.replaceChildren(...labelled.map((px) => edgeLabel(px / W, 'checkpoint', 'ckpt-label')));
     const shownAt = index >= 0 ? points[index]! : undefined;
     this.plot.setAttribute('aria-valuemin', '0');
     this.plot.setAttribute('aria-valuemax', String(Math.max(0, points.length - 1)));

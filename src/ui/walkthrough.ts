@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 /**
  * The "Get Started with SQLite Doctor" walkthrough (package.json
  * `contributes.walkthroughs`): opened once, on the first activation, and
- * its steps marked done as the person does them. Scan, panel and quick fix
- * complete on their commands; Enable WAL completes on this context key,
- * set only when WAL really was enabled (not when the dialog was cancelled).
+ * its steps marked done as the person does them. Scan and panel complete
+ * on their commands; Enable WAL and the quick fix on context keys set here:
+ * WAL only once it really was enabled (not when the dialog was cancelled),
+ * the quick fix when its follow-up command runs (VS Code hands a code
+ * action's command with arguments to the extension host under another id,
+ * so `onCommand` would never see it).
  */
 const SHOWN = 'walkthroughShown';
-export const WAL_ENABLED_KEY = 'sqliteDoctor.walkthrough.walEnabled';
 
 export function openOnFirstActivation(context: vscode.ExtensionContext): void {
   if (context.globalState.get<boolean>(SHOWN)) return;
@@ -16,6 +18,8 @@ export function openOnFirstActivation(context: vscode.ExtensionContext): void {
   void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#firstRun`, false);
 }
 
-export function markWalEnabled(): void {
-  void vscode.commands.executeCommand('setContext', WAL_ENABLED_KEY, true);
+export type WalkthroughStep = 'walEnabled' | 'appConfigFixed';
+
+export function markDone(step: WalkthroughStep): void {
+  void vscode.commands.executeCommand('setContext', `sqliteDoctor.walkthrough.${step}`, true);
 }
