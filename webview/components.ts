@@ -56,10 +56,16 @@ export function tabIds(panels: Element): string[] {
   return [...panels.querySelectorAll<HTMLElement>(':scope > [data-tab]')].map((t) => t.dataset.tab!);
 }
 
-export function activeTab(panels: Element): string | undefined {
+function activeTab(panels: Element): string | undefined {
   // The property first: the toolkit reflects it to the attribute only on its next DOM update.
   const id = (panels as HTMLElement & { activeid?: string }).activeid ?? panels.getAttribute('activeid');
   return id?.replace(/^tab-/, '');
+}
+
+/** Renames a tab in place ("Tables (3)" → "Tables (4)"). */
+export function setTabLabel(panels: Element, id: string, label: string): void {
+  const tab = panels.querySelector(`:scope > [data-tab="${CSS.escape(id)}"]`);
+  if (tab && tab.textContent !== label) tab.textContent = label;
 }
 
 /** The view element of a tab, to replace its content in place. */

@@ -1,4 +1,4 @@
-import { Tab, tabIds, tabView, tabs } from './components';
+import { Tab, setTabLabel, tabIds, tabView, tabs } from './components';
 import type { DetailParts } from './detail';
 import { h } from './dom';
 
@@ -40,10 +40,10 @@ export class DetailView {
     });
   }
 
-  private put(slot: Slot, node: HTMLElement | null, key: string = slot): void {
+  private put(slot: Slot, node: HTMLElement | null): void {
     const markup = node?.outerHTML ?? '';
-    if (this.shown.get(key) === markup) return;
-    this.shown.set(key, markup);
+    if (this.shown.get(slot) === markup) return;
+    this.shown.set(slot, markup);
     this.slots[slot].replaceChildren(...(node ? [node] : []));
   }
 
@@ -53,8 +53,7 @@ export class DetailView {
     const ids = list.map((t) => t.id);
     if (panels && this.shown.get('body') === 'tabs' && JSON.stringify(tabIds(panels)) === JSON.stringify(ids)) {
       for (const t of list) {
-        const label = panels.querySelector(`:scope > [data-tab="${CSS.escape(t.id)}"]`);
-        if (label && label.textContent !== t.label) label.textContent = t.label;
+        setTabLabel(panels, t.id, t.label);
         const markup = t.view.outerHTML;
         if (this.shown.get(`view-${t.id}`) === markup) continue;
         this.shown.set(`view-${t.id}`, markup);

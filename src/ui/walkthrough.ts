@@ -15,7 +15,9 @@ const SHOWN = 'walkthroughShown';
 export function openOnFirstActivation(context: vscode.ExtensionContext): void {
   if (context.globalState.get<boolean>(SHOWN)) return;
   void context.globalState.update(SHOWN, true);
-  void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#firstRun`, false);
+  // Inactive: shown in an empty window, a background tab otherwise, so it never hides
+  // the panel (or file) the person opened while the extension was starting.
+  void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#firstRun`, { inactive: true });
 }
 
 export type WalkthroughStep = 'walEnabled' | 'appConfigFixed';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -8,6 +8,7 @@ import { seriousViolations } from '../helpers/axe';
 import { CHROMIUM_PATH } from '../helpers/browser';
 import { makeBlobDb, startPython, tempDir } from '../helpers/fixtures';
 import { codeServerInstalled } from './codeServer';
+import { applyDjangoQuickFix, makeDjangoProject } from './django';
 import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
 
 /**
@@ -53,19 +54,7 @@ describe('the panel for everyone, and a first run that teaches itself, in a real
   before(async () => {
     mkdirSync(OUT, { recursive: true });
     ws = tempDir('sqlite-doctor-a11y-ws-');
-    writeFileSync(path.join(ws, 'requirements.txt'), 'Django==5.1.4\n');
-    mkdirSync(path.join(ws, 'mysite'));
-    writeFileSync(path.join(ws, 'mysite', 'settings.py'), `from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-    }
-}
-`);
+    makeDjangoProject(ws, false);
     makeBlobDb(path.join(ws, 'db.sqlite3'), 50, 1000);
     makeBlobDb(path.join(ws, 'busy.db'), 400, 4000);
     makeBlobDb(path.join(ws, 'live.db'), 200, 4000, { wal: true });
@@ -217,19 +206,7 @@ DATABASES = {
     await dialog.getByRole('button', { name: 'Enable WAL' }).click();
     await frame.getByTestId('result').waitFor({ timeout: 30_000 });
     assert.match(await frame.getByTestId('announcement').innerText(), /db\.sqlite3 is now in WAL mode/, 'the result, said once through the summary');
-    await palette(page, 'View: Focus Problems');
-    const entry = page.locator('.markers-panel .monaco-list-row', { hasText: 'does not set' }).first();
-    await entry.waitFor({ timeout: 60_000 });
-    await entry.dblclick();
-    await page.locator('.monaco-editor .view-lines').first().waitFor();
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Control+.');
-    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add OPTIONS' }).first();
-    await fix.waitFor({ timeout: 15_000 });
-    await fix.click();
-    const settings = path.join(ws, 'mysite', 'settings.py');
-    const deadline = Date.now() + 20_000;
-    while (!readFileSync(settings, 'utf8').includes('init_command') && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.match(await applyDjangoQuickFix(page, ws), /init_command/);
     await palette(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with SQLite Doctor' }).first().click();
     await walkthrough().getByText('Get Started with SQLite Doctor').first().waitFor();
