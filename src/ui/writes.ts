@@ -6,6 +6,7 @@ import { OperationOptions, OperationResult, checkpoint, disableWal, enableWal } 
 import { WAL_EXPLAINED } from '../sqlite/walExplained';
 import type { DatabaseModel } from './model';
 import { readSettings } from './settings';
+import { markDone } from './walkthrough';
 
 /**
  * The write commands' user-facing flow: refuse in untrusted workspaces, run
@@ -76,6 +77,7 @@ export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: Database
     throw err;
   });
   log.info(`${VERB[kind]} on ${file}: ${result.outcome} in ${Date.now() - started} ms (${result.engine ?? 'no engine'}): ${result.message}`);
+  if (kind === 'enableWal' && result.outcome === 'done') markDone('walEnabled');
   return report(result, model, log);
 }
 
