@@ -18,6 +18,11 @@ export interface Pages {
   readonly pageCount: number;
   /** Pages the header (or the WAL's last commit) claims. */
   readonly claimedPageCount: number;
+  /**
+   * The page's bytes, valid until the next call: a source may reuse the
+   * buffer for the pages it reads next (a bounded cache), so a caller that
+   * holds a page while it reads others copies what it keeps.
+   */
   page(pgno: number): Promise<Buffer | undefined>;
 }
 
@@ -91,7 +96,7 @@ class Walk {
       if (!page) break;
       pages++;
       const here = Math.min(remaining, this.usable - 4);
-      collect?.push(page.subarray(4, 4 + here));
+      collect?.push(Buffer.from(page.subarray(4, 4 + here)));
       unused += this.usable - 4 - here;
       remaining -= here;
       next = page.readUInt32BE(0);
@@ -120,8 +125,9 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
   while (stack.length) {
     const { pgno, depth, what } = stack.pop()!;
     if (!w.claim(pgno, what)) continue;
-    const page = await w.src.page(pgno);
+    let page = await w.src.page(pgno);
     if (!page) continue;
+    let pageIsOurs = false;
     s.pages++;
     s.depth = Math.max(s.depth, depth);
     const h = pgno === 1 ? 100 : 0;
@@ -172,6 +178,11 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
       if (p + local > page.length) {
         w.problem(`cell ${i} of page ${pgno} (${name}) runs past the end of the page`);
         continue;
+      }
+      if (payload > local && !pageIsOurs) {
+        // Walking the overflow chain reads other pages: this one must outlive those reads.
+        page = Buffer.from(page);
+        pageIsOurs = true;
       }
       const collect = onRecord && payload > local ? [page.subarray(p, p + local)] : undefined;
       if (payload > local) {
