@@ -1,3 +1,4 @@
+import { PENDING_BYTE } from './lockBytes';
 import type { SpaceObject, SpaceReport, TextEncoding } from './reportTypes';
 export type { SpaceObject, SpaceReport };
 
@@ -257,8 +258,8 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
   const { src } = input;
   const w = new Walk(src, input.reservedBytes);
   if (src.claimedPageCount > src.pageCount) w.problem(`the database claims ${src.claimedPageCount} pages but only ${src.pageCount} exist (truncated); SQLite reports it as malformed`);
-  // The page holding the lock bytes (at 2^30) is never used by SQLite.
-  const lockPage = Math.floor(0x40000000 / src.pageSize) + 1;
+  // The page holding the lock bytes is never used by SQLite.
+  const lockPage = Math.floor(PENDING_BYTE / src.pageSize) + 1;
   if (lockPage <= src.pageCount) w.owner[lockPage] = 1;
 
   const schema: SchemaRow[] = [];

@@ -1,8 +1,7 @@
 import type { Pages } from './btree';
 import { ReadOnlyFile } from './fileio';
-import { PageLocation, overlayPages, pageLocation } from './pageLayers';
+import { OverlayFiles, PageLocation, overlayPages, pageLocation } from './pageLayers';
 import { DatabaseLayers } from './state';
-import { readWalPage } from './wal';
 
 /**
  * Page N of a database as a fresh connection would see it now (see
@@ -22,7 +21,7 @@ export class PageSource implements Pages {
   private constructor(
     private readonly layers: DatabaseLayers,
     private readonly db: ReadOnlyFile,
-    private readonly wal: ReadOnlyFile | undefined,
+    private readonly overlays: OverlayFiles,
   ) {
     let last = Math.floor(db.size / layers.state.fileHeader.pageSize);
     for (const [pgno] of overlayPages(layers)) last = Math.max(last, pgno);
@@ -31,9 +30,9 @@ export class PageSource implements Pages {
 
   /** `layers` from readDatabaseLayersOnce, read inside the same consistency check as the pages. */
   static async open(path: string, layers: DatabaseLayers): Promise<PageSource> {
-    const db = await ReadOnlyFile.open(path);
-    const wal = layers.walIndex && layers.state.sidecars.wal ? await ReadOnlyFile.open(layers.state.sidecars.wal.path).catch(async (err) => { await db.close(); throw err; }) : undefined;
-    return new PageSource(layers, db, wal);
+    const db = await ReadOnlyFile.open(path, 'database');
+    const overlays = await OverlayFiles.open(layers).catch(async (err) => { await db.close(); throw err; });
+    return new PageSource(layers, db, overlays);
   }
 
   get pageSize(): number {
@@ -49,8 +48,7 @@ export class PageSource implements Pages {
   async page(pgno: number): Promise<Buffer | undefined> {
     const at: PageLocation | undefined = pageLocation(this.layers, pgno);
     if (!at) return undefined;
-    if (at.layer === 'rollback') return at.page;
-    if (at.layer === 'wal') return readWalPage(this.wal!, this.layers.walIndex!, pgno, at.offset);
+    if (at.layer !== 'file') return this.overlays.read(pgno, at);
     const chunk = Math.floor((pgno - 1) / CHUNK_PAGES);
     let bytes = this.chunks.get(chunk);
     if (bytes) {
@@ -77,7 +75,7 @@ export class PageSource implements Pages {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.db.close(), this.wal?.close()]);
+    await Promise.all([this.db.close(), this.overlays.close()]);
   }
 }
 
