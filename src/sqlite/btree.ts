@@ -1,5 +1,6 @@
 import { PENDING_BYTE } from './lockBytes';
 import type { SpaceObject, SpaceReport, TextEncoding } from './reportTypes';
+import { TreeCells, emptyTreeCells, estimateVacuum } from './vacuumEstimate';
 export type { SpaceObject, SpaceReport };
 
 /**
@@ -107,11 +108,11 @@ class Walk {
   }
 }
 
-interface TreeStats { pages: number; overflowPages: number; leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; leafOrder: number[] }
+interface TreeStats extends TreeCells { leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; leafOrder: number[] }
 
 /** A page whose bytes make no sense is a problem to report, not an exception: the walk goes on. */
 async function walkTree(w: Walk, root: number, name: string, onRecord?: (record: Buffer) => void): Promise<TreeStats> {
-  const s: TreeStats = { pages: 0, overflowPages: 0, leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, leafOrder: [] };
+  const s: TreeStats = { ...emptyTreeCells(true), leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, leafOrder: [] };
   try {
     await walkPages(w, root, name, s, onRecord);
   } catch (err) {
@@ -139,6 +140,7 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
     }
     const leaf = type === LEAF_TABLE || type === LEAF_INDEX;
     const table = type === LEAF_TABLE || type === INTERIOR_TABLE;
+    s.table = table;
     const headerSize = leaf ? 8 : 12;
     const cells = page.readUInt16BE(h + 3);
     const contentStart = page.readUInt16BE(h + 5) || 65536;
@@ -169,7 +171,12 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
         children.push(page.readUInt32BE(p));
         p += 4;
       }
-      if (table && !leaf) continue; // interior table cells: a child and a rowid, no payload
+      if (table && !leaf) {
+        // Interior table cells: a child and a rowid, no payload.
+        s.interiorCells++;
+        s.interiorCellBytes += 4 + varint(page, p)[1] + 2;
+        continue;
+      }
       const [payload, n] = varint(page, p);
       p += n;
       if (table) p += varint(page, p)[1]; // the rowid
@@ -179,6 +186,14 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
       if (p + local > page.length) {
         w.problem(`cell ${i} of page ${pgno} (${name}) runs past the end of the page`);
         continue;
+      }
+      const cellBytes = p - at + local + (payload > local ? 4 : 0) + 2;
+      if (leaf) {
+        s.leafCells++;
+        s.leafCellBytes += cellBytes;
+      } else {
+        s.interiorCells++;
+        s.interiorCellBytes += cellBytes;
       }
       if (payload > local && !pageIsOurs) {
         // Walking the overflow chain reads other pages: this one must outlive those reads.
@@ -236,9 +251,12 @@ export function decodeRecord(rec: Buffer, encoding: TextEncoding): (string | num
   return out;
 }
 
+/** Pages one pointer-map page covers, itself included: five bytes per page it maps. */
+const pointerMapSpan = (usable: number) => Math.floor(usable / 5) + 1;
+
 /** Pointer-map pages of an auto_vacuum database: page 2, then one every usable/5 + 1 pages (btree.c ptrmapPageno). */
 function pointerMapPageNumbers(pageCount: number, usable: number, lockPage: number): number[] {
-  const span = Math.floor(usable / 5) + 1;
+  const span = pointerMapSpan(usable);
   const out: number[] = [];
   // A pointer-map page that would fall on the lock-byte page moves to the next one.
   for (let p = 2; p <= pageCount; p += span) out.push(p === lockPage ? p + 1 : p);
@@ -268,10 +286,12 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
     schema.push({ type: String(type), name: String(name), table: String(table), rootPage: Number(rootPage) || 0, sql: String(sql ?? '') });
   });
   const objects: SpaceObject[] = [toObject('sqlite_schema', 'table', 'sqlite_schema', 1, schemaStats)];
+  const trees: TreeCells[] = [schemaStats];
   for (const row of schema) {
     if ((row.type !== 'table' && row.type !== 'index') || row.rootPage <= 0) continue;
     const stats = await walkTree(w, row.rootPage, row.name);
     objects.push(toObject(row.name, row.type, row.table, row.rootPage, stats));
+    trees.push(stats);
   }
 
   let pointerMapPages = 0;
@@ -300,7 +320,8 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
   objects.sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name));
   const views = schema.filter((r) => r.type === 'view').map((r) => r.name);
   const triggers = schema.filter((r) => r.type === 'trigger').map((r) => ({ name: r.name, table: r.table }));
-  return { pageSize: src.pageSize, pageCount: src.pageCount, freePages, pointerMapPages, objects, vacuumWouldFree: freePages * src.pageSize, views, triggers, problems: w.problems };
+  const vacuum = estimateVacuum(trees, { pageSize: src.pageSize, usable: w.usable, freePages, pointerMapPages, pointerMapSpan: pointerMapSpan(w.usable) });
+  return { pageSize: src.pageSize, pageCount: src.pageCount, freePages, pointerMapPages, objects, vacuumWouldFree: vacuum.bytes, repackPages: vacuum.repackPages, views, triggers, problems: w.problems };
 }
 
 function toObject(name: string, type: 'table' | 'index', table: string, rootPage: number, s: TreeStats): SpaceObject {
