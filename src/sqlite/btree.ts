@@ -1,4 +1,5 @@
 import { PENDING_BYTE } from './lockBytes';
+import { decodeRecord, varint } from './record';
 import type { SpaceObject, SpaceReport, TextEncoding } from './reportTypes';
 import { TreeCells, emptyTreeCells, estimateVacuum } from './vacuumEstimate';
 export type { SpaceObject, SpaceReport };
@@ -35,17 +36,6 @@ const INTERIOR_TABLE = 0x05;
 const LEAF_INDEX = 0x0a;
 const INTERIOR_INDEX = 0x02;
 const MAX_PROBLEMS = 50;
-
-/** A SQLite varint at `at`: [value, bytes used]. Values above 2^53 lose precision (rowids only; never used as sizes). */
-export function varint(b: Uint8Array, at: number): [number, number] {
-  let v = 0;
-  for (let i = 0; i < 8; i++) {
-    const byte = b[at + i] ?? 0;
-    v = v * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) return [v, i + 1];
-  }
-  return [v * 256 + (b[at + 8] ?? 0), 9];
-}
 
 class Walk {
   /** 1 for every page something uses: a second claim is a problem. */
@@ -212,43 +202,6 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
     if (!leaf) children.push(page.readUInt32BE(h + 8));
     for (let i = children.length - 1; i >= 0; i--) stack.push({ pgno: children[i]!, depth: depth + 1, what: `page ${pgno} of ${name}` });
   }
-}
-
-function decodeText(b: Buffer, encoding: TextEncoding): string {
-  if (encoding === 'UTF-8') return b.toString('utf8');
-  if (encoding === 'UTF-16le') return b.toString('utf16le');
-  const swapped = Buffer.from(b);
-  swapped.swap16();
-  return swapped.toString('utf16le');
-}
-
-/** The columns of one record, as strings or numbers (blobs as their size). */
-export function decodeRecord(rec: Buffer, encoding: TextEncoding): (string | number | null)[] {
-  const [headerSize, n0] = varint(rec, 0);
-  const types: number[] = [];
-  for (let p = n0; p < headerSize && p < rec.length;) {
-    const [t, n] = varint(rec, p);
-    types.push(t);
-    p += n;
-  }
-  const out: (string | number | null)[] = [];
-  let p = headerSize;
-  const INT_SIZES = [0, 1, 2, 3, 4, 6, 8];
-  for (const t of types) {
-    if (t === 0) out.push(null);
-    else if (t >= 1 && t <= 6) {
-      const size = INT_SIZES[t]!;
-      out.push(size <= 6 ? rec.readIntBE(p, size) : Number(rec.readBigInt64BE(p)));
-      p += size;
-    } else if (t === 7) { out.push(rec.readDoubleBE(p)); p += 8; }
-    else if (t === 8 || t === 9) out.push(t - 8);
-    else if (t >= 12) {
-      const size = Math.floor((t - 12) / 2);
-      out.push(t % 2 ? decodeText(rec.subarray(p, p + size), encoding) : size);
-      p += size;
-    } else out.push(null);
-  }
-  return out;
 }
 
 /** Pages one pointer-map page covers, itself included: five bytes per page it maps. */
