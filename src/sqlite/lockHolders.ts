@@ -88,8 +88,8 @@ export async function readLockHolders(file: string, options: HolderOptions = {})
   const shmPath = `${real}-shm`;
   const [dbStat, shmStat, walStat] = await Promise.all([fsp.stat(real), fsp.stat(shmPath).catch(() => undefined), fsp.stat(`${real}-wal`).catch(() => undefined)]);
   const [dbEntries, shmEntries, shm] = await Promise.all([
-    readLockEntries(dbStat.dev, dbStat.ino),
-    shmStat?.isFile() ? readLockEntries(shmStat.dev, shmStat.ino) : Promise.resolve([]),
+    readLockEntries({ path: real, dev: dbStat.dev, ino: dbStat.ino }),
+    shmStat?.isFile() ? readLockEntries({ path: shmPath, dev: shmStat.dev, ino: shmStat.ino }) : Promise.resolve([]),
     shmStat?.isFile() ? readShmHeader(shmPath) : Promise.resolve(undefined),
   ]);
   if (!dbEntries) return { ...base, supported: false, unsupportedReason: '/proc/locks cannot be read here' };

@@ -1,5 +1,6 @@
 import { preciseStat, readText } from './fileio';
 import { PENDING_BYTE, RESERVED_BYTE, SHARED_RANGE, SHM_DMS_BYTE, overlaps } from './lockBytes';
+import { DeviceId, lockDevice } from './mountDevice';
 import type { LockLevel, FileLocks } from './reportTypes';
 export type { LockLevel, FileLocks };
 
@@ -17,19 +18,20 @@ export interface LockEntry {
   end: number;
 }
 
-/** Every lock the kernel lists on one file (by device and inode); undefined where /proc/locks cannot be read. */
-export async function readLockEntries(dev: number, ino: number, procLocks = '/proc/locks'): Promise<LockEntry[] | undefined> {
+/** A file as /proc/locks names it: the device of its mount (mountDevice.ts) and its inode. `path` is resolved. */
+export interface LockedFile { path: string; dev: number; ino: number }
+
+/** Every lock the kernel lists on one file; undefined where /proc/locks cannot be read. */
+export async function readLockEntries(file: LockedFile, procLocks = '/proc/locks', mountInfo?: string): Promise<LockEntry[] | undefined> {
   if (process.platform !== 'linux') return undefined;
   try {
-    return parseLockEntries(await readText(procLocks), dev, ino);
+    return parseLockEntries(await readText(procLocks), await lockDevice(file.path, file.dev, mountInfo), file.ino);
   } catch {
     return undefined;
   }
 }
 
-export function parseLockEntries(text: string, dev: number, ino: number): LockEntry[] {
-  const major = Math.floor(dev / 256) & 0xfff;
-  const minor = (dev & 0xff) | ((Math.floor(dev / 4096)) & ~0xff);
+export function parseLockEntries(text: string, { major, minor }: DeviceId, ino: number): LockEntry[] {
   const out: LockEntry[] = [];
   for (const line of text.split('\n')) {
     // "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 1073741825 1073741825"
@@ -41,13 +43,13 @@ export function parseLockEntries(text: string, dev: number, ino: number): LockEn
   return out;
 }
 
-export async function readSqliteLocks(dev: number, ino: number, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
-  const entries = await readLockEntries(dev, ino, procLocks);
+export async function readSqliteLocks(file: LockedFile, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
+  const entries = await readLockEntries(file, procLocks);
   return entries && sqliteLockLevel(entries);
 }
 
-export function parseProcLocks(text: string, dev: number, ino: number): FileLocks {
-  return sqliteLockLevel(parseLockEntries(text, dev, ino));
+export function parseProcLocks(text: string, device: DeviceId, ino: number): FileLocks {
+  return sqliteLockLevel(parseLockEntries(text, device, ino));
 }
 
 function sqliteLockLevel(entries: LockEntry[]): FileLocks {
@@ -76,6 +78,6 @@ function sqliteLockLevel(entries: LockEntry[]): FileLocks {
 export async function shmIsLive(shmPath: string): Promise<boolean | undefined> {
   if (process.platform !== 'linux') return undefined;
   const st = await preciseStat(shmPath);
-  const entries = st && (await readLockEntries(Number(st.dev), Number(st.ino)));
+  const entries = st && (await readLockEntries({ path: shmPath, dev: Number(st.dev), ino: Number(st.ino) }));
   return entries && entries.some((e) => overlaps(e, SHM_DMS_BYTE));
 }

@@ -23,7 +23,7 @@ async function fingerprint(dbPath: string): Promise<string> {
   // commit we saw), so the WAL counts as changed only when its header does.
   if (wal) parts.push(`${wal.ino}:${await headerBytes(`${dbPath}-wal`, 'log', 0, 32)}`);
   if (db && journal) {
-    const locks = await readSqliteLocks(Number(db.dev), Number(db.ino));
+    const locks = await readSqliteLocks({ path: dbPath, dev: Number(db.dev), ino: Number(db.ino) });
     if (locks && (locks.level === 'pending' || locks.level === 'exclusive')) return `writing:${Math.random()}`;
     parts.push(await headerBytes(dbPath, 'database', 24, 4));
   }

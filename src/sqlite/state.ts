@@ -70,7 +70,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
     const realPath = options.realPath ?? (await realPathOf(path));
     const { sidecars, special } = await findSidecars(realPath);
     const problems: string[] = special.map((p) => `${p} is not a regular file (a pipe, socket or device): SQLite would block or fail on it; remove it`);
-    const locks = options.withLocks || sidecars.journal ? await readSqliteLocks(db.dev, db.ino) : undefined;
+    const locks = options.withLocks || sidecars.journal ? await readSqliteLocks({ path: realPath, dev: db.dev, ino: db.ino }) : undefined;
 
     let header = fileHeader;
     let pageCount = pageCountFromFile(fileHeader, db.size);
