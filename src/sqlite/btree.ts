@@ -1,5 +1,5 @@
 import { PENDING_BYTE } from './lockBytes';
-import { decodeRecord, varint } from './record';
+import { decodeRecord, varintLength, varintValue } from './record';
 import type { SpaceObject, SpaceReport, TextEncoding } from './reportTypes';
 import { TreeCells, emptyTreeCells, estimateVacuum } from './vacuumEstimate';
 export type { SpaceObject, SpaceReport };
@@ -42,10 +42,15 @@ class Walk {
   readonly owner: Uint8Array;
   readonly problems: string[] = [];
   readonly usable: number;
+  /** The most payload a cell keeps on a table leaf, and on an index page; more spills to overflow pages. */
+  readonly maxLocalTable: number;
+  readonly maxLocalIndex: number;
 
   constructor(readonly src: Pages, reservedBytes: number) {
     this.owner = new Uint8Array(src.pageCount + 1);
     this.usable = src.pageSize - reservedBytes;
+    this.maxLocalTable = this.usable - 35;
+    this.maxLocalIndex = Math.floor(((this.usable - 12) * 64) / 255) - 23;
   }
 
   problem(text: string): void {
@@ -53,14 +58,14 @@ class Walk {
     else if (this.problems.length === MAX_PROBLEMS) this.problems.push('… more problems not listed');
   }
 
-  /** Marks a page as used; false (with a problem) when it is out of range or already used. */
-  claim(pgno: number, what: string): boolean {
+  /** Marks a page as used; false (with a problem naming `what()`) when it is out of range or already used. */
+  claim(pgno: number, what: () => string): boolean {
     if (!Number.isInteger(pgno) || pgno < 1 || pgno > this.src.pageCount) {
-      this.problem(`${what} points at page ${pgno}, outside the database (1..${this.src.pageCount})`);
+      this.problem(`${what()} points at page ${pgno}, outside the database (1..${this.src.pageCount})`);
       return false;
     }
     if (this.owner[pgno]) {
-      this.problem(`page ${pgno} is reached twice (${what}); SQLite's integrity_check reports this as corruption`);
+      this.problem(`page ${pgno} is reached twice (${what()}); SQLite's integrity_check reports this as corruption`);
       return false;
     }
     this.owner[pgno] = 1;
@@ -70,7 +75,7 @@ class Walk {
   /** Bytes of a cell's payload stored on the b-tree page itself (fileformat2: "Cell Payload Overflow Pages"). */
   local(payload: number, leafTable: boolean): number {
     const u = this.usable;
-    const x = leafTable ? u - 35 : Math.floor(((u - 12) * 64) / 255) - 23;
+    const x = leafTable ? this.maxLocalTable : this.maxLocalIndex;
     if (payload <= x) return payload;
     const m = Math.floor(((u - 12) * 32) / 255) - 23;
     const k = m + ((payload - m) % (u - 4));
@@ -82,8 +87,9 @@ class Walk {
     let pages = 0;
     let unused = 0;
     let next = first;
+    const chain = () => `the overflow chain of ${what}`;
     while (remaining > 0 && next !== 0) {
-      if (!this.claim(next, `the overflow chain of ${what}`)) break;
+      if (!this.claim(next, chain)) break;
       const page = await this.src.page(next);
       if (!page) break;
       pages++;
@@ -98,11 +104,11 @@ class Walk {
   }
 }
 
-interface TreeStats extends TreeCells { leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; leafOrder: number[] }
+interface TreeStats extends TreeCells { leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; lastLeaf: number; leavesOutOfOrder: number }
 
 /** A page whose bytes make no sense is a problem to report, not an exception: the walk goes on. */
 async function walkTree(w: Walk, root: number, name: string, onRecord?: (record: Buffer) => void): Promise<TreeStats> {
-  const s: TreeStats = { ...emptyTreeCells(true), leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, leafOrder: [] };
+  const s: TreeStats = { ...emptyTreeCells(true), leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, lastLeaf: 0, leavesOutOfOrder: 0 };
   try {
     await walkPages(w, root, name, s, onRecord);
   } catch (err) {
@@ -113,10 +119,10 @@ async function walkTree(w: Walk, root: number, name: string, onRecord?: (record:
 
 async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRecord?: (record: Buffer) => void): Promise<void> {
   // Depth-first, left to right, with an explicit stack: leaves come out in key order, and no recursion depth limit applies.
-  const stack: { pgno: number; depth: number; what: string }[] = [{ pgno: root, depth: 1, what: `the root of ${name}` }];
+  const stack: { pgno: number; depth: number; parent: number }[] = [{ pgno: root, depth: 1, parent: 0 }];
   while (stack.length) {
-    const { pgno, depth, what } = stack.pop()!;
-    if (!w.claim(pgno, what)) continue;
+    const { pgno, depth, parent } = stack.pop()!;
+    if (!w.claim(pgno, () => (parent ? `page ${parent} of ${name}` : `the root of ${name}`))) continue;
     let page = await w.src.page(pgno);
     if (!page) continue;
     let pageIsOurs = false;
@@ -132,8 +138,8 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
     const table = type === LEAF_TABLE || type === INTERIOR_TABLE;
     s.table = table;
     const headerSize = leaf ? 8 : 12;
-    const cells = page.readUInt16BE(h + 3);
-    const contentStart = page.readUInt16BE(h + 5) || 65536;
+    const cells = (page[h + 3]! << 8) | page[h + 4]!;
+    const contentStart = ((page[h + 5]! << 8) | page[h + 6]!) || 65536;
     if (h + headerSize + 2 * cells > w.usable) {
       w.problem(`page ${pgno} of ${name} claims ${cells} cells, more than fit`);
       continue;
@@ -145,62 +151,61 @@ async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRe
       fb = page.readUInt16BE(fb);
     }
     s.unusedBytes += Math.max(0, unused);
+    // The rest of the page is cells and their pointers: what a tight rebuild has to place.
+    const cellBytes = Math.max(0, w.usable - h - headerSize - unused);
     if (leaf) {
       s.leafPages++;
-      s.leafOrder.push(pgno);
+      if (s.lastLeaf && pgno !== s.lastLeaf + 1) s.leavesOutOfOrder++;
+      s.lastLeaf = pgno;
+      s.leafCells += cells;
+      s.leafCellBytes += cellBytes;
+    } else {
+      s.interiorCells += cells;
+      s.interiorCellBytes += cellBytes;
     }
+    const maxLocal = table ? w.maxLocalTable : w.maxLocalIndex;
     const children: number[] = [];
+    const pointers = h + headerSize;
     for (let i = 0; i < cells; i++) {
-      const at = page.readUInt16BE(h + headerSize + 2 * i);
-      if (at < h + headerSize || at >= w.usable) {
+      const at = (page[pointers + 2 * i]! << 8) | page[pointers + 2 * i + 1]!;
+      if (at < pointers || at >= w.usable) {
         w.problem(`cell ${i} of page ${pgno} (${name}) lies outside the page`);
         continue;
       }
       let p = at;
       if (!leaf) {
         children.push(page.readUInt32BE(p));
+        if (table) continue; // interior table cells: a child and a rowid, no payload
         p += 4;
       }
-      if (table && !leaf) {
-        // Interior table cells: a child and a rowid, no payload.
-        s.interiorCells++;
-        s.interiorCellBytes += 4 + varint(page, p)[1] + 2;
-        continue;
-      }
-      const [payload, n] = varint(page, p);
-      p += n;
-      if (table) p += varint(page, p)[1]; // the rowid
+      const payload = varintValue(page, p);
+      p += varintLength(page, p);
+      if (table) p += varintLength(page, p); // the rowid
       s.entries++;
       s.payloadBytes += payload;
-      const local = w.local(payload, table);
+      const local = payload <= maxLocal ? payload : w.local(payload, table);
       if (p + local > page.length) {
         w.problem(`cell ${i} of page ${pgno} (${name}) runs past the end of the page`);
         continue;
       }
-      const cellBytes = p - at + local + (payload > local ? 4 : 0) + 2;
-      if (leaf) {
-        s.leafCells++;
-        s.leafCellBytes += cellBytes;
-      } else {
-        s.interiorCells++;
-        s.interiorCellBytes += cellBytes;
+      if (payload === local) {
+        onRecord?.(page.subarray(p, p + payload));
+        continue;
       }
-      if (payload > local && !pageIsOurs) {
+      if (!pageIsOurs) {
         // Walking the overflow chain reads other pages: this one must outlive those reads.
         page = Buffer.from(page);
         pageIsOurs = true;
       }
-      const collect = onRecord && payload > local ? [page.subarray(p, p + local)] : undefined;
-      if (payload > local) {
-        const o = await w.overflow(page.readUInt32BE(p + local), payload - local, `a cell on page ${pgno} (${name})`, collect);
-        s.overflowPages += o.pages;
-        s.pages += o.pages;
-        s.unusedBytes += o.unused;
-      }
-      onRecord?.(collect ? Buffer.concat(collect) : page.subarray(p, p + payload));
+      const collect = onRecord && [page.subarray(p, p + local)];
+      const o = await w.overflow(page.readUInt32BE(p + local), payload - local, `a cell on page ${pgno} (${name})`, collect);
+      s.overflowPages += o.pages;
+      s.pages += o.pages;
+      s.unusedBytes += o.unused;
+      if (collect) onRecord!(Buffer.concat(collect));
     }
     if (!leaf) children.push(page.readUInt32BE(h + 8));
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ pgno: children[i]!, depth: depth + 1, what: `page ${pgno} of ${name}` });
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ pgno: children[i]!, depth: depth + 1, parent: pgno });
   }
 }
 
@@ -249,11 +254,11 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
 
   let pointerMapPages = 0;
   if (input.autoVacuum) {
-    for (const p of pointerMapPageNumbers(src.pageCount, w.usable, lockPage)) if (w.claim(p, 'the pointer map')) pointerMapPages++;
+    for (const p of pointerMapPageNumbers(src.pageCount, w.usable, lockPage)) if (w.claim(p, () => 'the pointer map')) pointerMapPages++;
   }
   let freePages = 0;
   for (let trunk = input.firstFreelistTrunk, guard = 0; trunk !== 0 && guard <= src.pageCount; guard++) {
-    if (!w.claim(trunk, 'the freelist')) break;
+    if (!w.claim(trunk, () => 'the freelist')) break;
     const page = await src.page(trunk);
     if (!page) break;
     freePages++;
@@ -262,7 +267,7 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
       w.problem(`freelist trunk page ${trunk} claims ${leaves} leaves, more than fit`);
       break;
     }
-    for (let i = 0; i < leaves; i++) if (w.claim(page.readUInt32BE(8 + 4 * i), `freelist trunk page ${trunk}`)) freePages++;
+    for (let i = 0; i < leaves; i++) if (w.claim(page.readUInt32BE(8 + 4 * i), () => `freelist trunk page ${trunk}`)) freePages++;
     trunk = page.readUInt32BE(0);
   }
   if (freePages !== input.freelistCount) w.problem(`the freelist holds ${freePages} page(s) but the header says ${input.freelistCount}`);
@@ -278,12 +283,10 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
 }
 
 function toObject(name: string, type: 'table' | 'index', table: string, rootPage: number, s: TreeStats): SpaceObject {
-  let outOfOrder = 0;
-  for (let i = 1; i < s.leafOrder.length; i++) if (s.leafOrder[i] !== s.leafOrder[i - 1]! + 1) outOfOrder++;
   return {
     name, type, table, rootPage,
     pages: s.pages, overflowPages: s.overflowPages, leafPages: s.leafPages, entries: s.entries,
     payloadBytes: s.payloadBytes, unusedBytes: s.unusedBytes, depth: s.depth,
-    fragmentation: s.leafOrder.length > 1 ? outOfOrder / (s.leafOrder.length - 1) : 0,
+    fragmentation: s.leafPages > 1 ? s.leavesOutOfOrder / (s.leafPages - 1) : 0,
   };
 }

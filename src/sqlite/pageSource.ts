@@ -6,15 +6,22 @@ import { DatabaseLayers } from './state';
 /**
  * Page N of a database as a fresh connection would see it now (see
  * pageLayers.ts for which layer wins), read on demand — never the whole
- * file. File pages are read ahead in chunks (b-trees of a VACUUMed database
- * are mostly in order on disk) into a small bounded cache, so memory stays
- * flat whatever the database's size.
+ * file. A page that follows closely after the last one read brings its
+ * chunk of pages with it (b-trees written in order, and overflow chains, lie
+ * mostly in order on disk) into a small bounded cache; a page far from the
+ * last is read alone (an index filled in random order is scattered, and a
+ * chunk per page would read the file many times over). Memory stays flat
+ * whatever the database's size.
  */
 const CHUNK_PAGES = 64;
 const CACHE_CHUNKS = 32;
 
 export class PageSource implements Pages {
   private readonly chunks = new Map<number, Buffer>();
+  /** The page read alone last: reused for the next, which the Pages contract allows. */
+  private readonly single: Buffer;
+  private lastRead = 0;
+  private readonly overlaid: boolean;
   /** Pages that exist somewhere: a header may claim billions more than the file, WAL and journal hold. */
   readonly pageCount: number;
 
@@ -24,8 +31,14 @@ export class PageSource implements Pages {
     private readonly overlays: OverlayFiles,
   ) {
     let last = Math.floor(db.size / layers.state.fileHeader.pageSize);
-    for (const [pgno] of overlayPages(layers)) last = Math.max(last, pgno);
+    let overlaid = false;
+    for (const [pgno] of overlayPages(layers)) {
+      last = Math.max(last, pgno);
+      overlaid = true;
+    }
     this.pageCount = Math.min(layers.state.pageCount, last);
+    this.overlaid = overlaid;
+    this.single = Buffer.allocUnsafe(this.pageSize);
   }
 
   /** `layers` from readDatabaseLayersOnce, read inside the same consistency check as the pages. */
@@ -46,32 +59,44 @@ export class PageSource implements Pages {
 
   /** The page's bytes, or undefined for a page number outside the database. */
   async page(pgno: number): Promise<Buffer | undefined> {
-    const at: PageLocation | undefined = pageLocation(this.layers, pgno);
-    if (!at) return undefined;
-    if (at.layer !== 'file') return this.overlays.read(pgno, at);
+    if (this.overlaid || pgno < 1 || pgno > this.layers.state.pageCount) {
+      const at: PageLocation | undefined = pageLocation(this.layers, pgno);
+      if (!at) return undefined;
+      if (at.layer !== 'file') return this.overlays.read(pgno, at);
+    }
     const chunk = Math.floor((pgno - 1) / CHUNK_PAGES);
     let bytes = this.chunks.get(chunk);
+    const near = pgno > this.lastRead && pgno - this.lastRead <= CHUNK_PAGES;
+    this.lastRead = pgno;
     if (bytes) {
       // Most recently used goes last: the first key is the one to evict.
       this.chunks.delete(chunk);
       this.chunks.set(chunk, bytes);
+    } else if (near) {
+      bytes = await this.readChunk(chunk);
     } else {
-      // The least recently used chunk's buffer is reused: a scan of any size allocates CACHE_CHUNKS buffers in all.
-      const size = CHUNK_PAGES * this.pageSize;
-      let buffer: Buffer | undefined;
-      if (this.chunks.size >= CACHE_CHUNKS) {
-        const oldest = this.chunks.keys().next().value!;
-        const reused = this.chunks.get(oldest)!;
-        this.chunks.delete(oldest);
-        // A short chunk (the file's end) is a view of a full-size buffer: take the whole of it back.
-        if (reused.byteOffset === 0 && reused.buffer.byteLength === size) buffer = Buffer.from(reused.buffer as ArrayBuffer, 0, size);
-      }
-      bytes = await this.db.readInto(buffer ?? Buffer.allocUnsafe(size), chunk * CHUNK_PAGES * this.pageSize);
-      this.chunks.set(chunk, bytes);
+      const page = await this.db.readInto(this.single, (pgno - 1) * this.pageSize);
+      return page.length === this.pageSize ? page : undefined;
     }
     const start = ((pgno - 1) % CHUNK_PAGES) * this.pageSize;
     const page = bytes.subarray(start, start + this.pageSize);
     return page.length === this.pageSize ? page : undefined;
+  }
+
+  /** The least recently used chunk's buffer is reused: a walk of any size allocates CACHE_CHUNKS buffers in all. */
+  private async readChunk(chunk: number): Promise<Buffer> {
+    const size = CHUNK_PAGES * this.pageSize;
+    let buffer: Buffer | undefined;
+    if (this.chunks.size >= CACHE_CHUNKS) {
+      const oldest = this.chunks.keys().next().value!;
+      const reused = this.chunks.get(oldest)!;
+      this.chunks.delete(oldest);
+      // A short chunk (the file's end) is a view of a full-size buffer: take the whole of it back.
+      if (reused.byteOffset === 0 && reused.buffer.byteLength === size) buffer = Buffer.from(reused.buffer as ArrayBuffer, 0, size);
+    }
+    const bytes = await this.db.readInto(buffer ?? Buffer.allocUnsafe(size), chunk * CHUNK_PAGES * this.pageSize);
+    this.chunks.set(chunk, bytes);
+    return bytes;
   }
 
   async close(): Promise<void> {

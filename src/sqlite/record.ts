@@ -3,13 +3,24 @@ import type { TextEncoding } from './reportTypes';
 
 /** A SQLite varint at `at`: [value, bytes used]. Values above 2^53 lose precision (rowids only; never used as sizes). */
 export function varint(b: Uint8Array, at: number): [number, number] {
+  return [varintValue(b, at), varintLength(b, at)];
+}
+
+/** The varint's value alone (the walk's hot loop: no array allocated per cell). */
+export function varintValue(b: Uint8Array, at: number): number {
   let v = 0;
   for (let i = 0; i < 8; i++) {
     const byte = b[at + i] ?? 0;
     v = v * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) return [v, i + 1];
+    if (!(byte & 0x80)) return v;
   }
-  return [v * 256 + (b[at + 8] ?? 0), 9];
+  return v * 256 + (b[at + 8] ?? 0);
+}
+
+/** Bytes the varint at `at` takes: 1 to 9. */
+export function varintLength(b: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) if (!((b[at + i] ?? 0) & 0x80)) return i + 1;
+  return 9;
 }
 
 function decodeText(b: Buffer, encoding: TextEncoding): string {
