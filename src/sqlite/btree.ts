@@ -7,8 +7,9 @@ export type { SpaceObject, SpaceReport };
 /**
  * Walks every b-tree of a database from its pages alone
  * (https://www.sqlite.org/fileformat2.html#b_tree_pages): sqlite_schema
- * first, then each table and index from its root page, following overflow
- * chains, plus the freelist and the pointer-map pages of auto_vacuum files.
+ * first, then every table and index from its root page (all together, level
+ * by level in page order), following overflow chains, plus the freelist and
+ * the pointer-map pages of auto_vacuum files.
  * Per object it counts what SQLite's dbstat counts: pages (b-tree and
  * overflow), entries, payload and unused bytes, depth. Damaged structure — a
  * page reached twice, a loop, a child out of range, a bad page type — is
@@ -104,109 +105,166 @@ class Walk {
   }
 }
 
-interface TreeStats extends TreeCells { leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; lastLeaf: number; leavesOutOfOrder: number }
+interface TreeStats extends TreeCells { leafPages: number; entries: number; payloadBytes: number; unusedBytes: number; depth: number; leavesOutOfOrder: number }
 
-/** A page whose bytes make no sense is a problem to report, not an exception: the walk goes on. */
-async function walkTree(w: Walk, root: number, name: string, onRecord?: (record: Buffer) => void): Promise<TreeStats> {
-  const s: TreeStats = { ...emptyTreeCells(true), leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, lastLeaf: 0, leavesOutOfOrder: 0 };
-  try {
-    await walkPages(w, root, name, s, onRecord);
-  } catch (err) {
-    w.problem(`${name}: a page could not be decoded (${err instanceof Error ? err.message : String(err)}); the walk of this b-tree stopped there`);
+/** A b-tree to walk: its root and name, and for sqlite_schema what to do with each record. */
+interface TreeRoot { root: number; name: string; onRecord?: (record: Buffer) => void }
+
+/** Frontier entries pack a page number and its tree's index into one exactly representable number, so a round sorts as a Float64Array. */
+const TREE_SLOTS = 2 ** 21;
+
+/**
+ * Walks b-trees breadth first, all of them together, each round in page
+ * order: the pages come off the disk in one forward sweep per level instead
+ * of a jump per page (a table and its index fill the file interleaved), and
+ * no recursion depth limit applies. A tree whose page cannot be decoded is
+ * reported and left; the others go on.
+ */
+async function walkTrees(w: Walk, roots: readonly TreeRoot[]): Promise<TreeStats[]> {
+  const stats = roots.map((): TreeStats => ({ ...emptyTreeCells(true), leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, leavesOutOfOrder: 0 }));
+  // Interior page → its children in key order, per tree: the leaves' key order, for fragmentation, and the parent a problem names.
+  const childrenOf = roots.map(() => new Map<number, number[]>());
+  const leaves = roots.map(() => new Set<number>());
+  const stopped = new Set<number>();
+  const parentOf = (tree: number, pgno: number) => [...childrenOf[tree]!].find(([, c]) => c.includes(pgno))?.[0];
+  let frontier = Float64Array.from(roots, (r, tree) => (r.root >= 0 && r.root < 2 ** 32 ? r.root : 0) * TREE_SLOTS + tree);
+  for (let depth = 1; frontier.length; depth++) {
+    frontier.sort();
+    const next: number[] = [];
+    for (const code of frontier) {
+      const pgno = Math.floor(code / TREE_SLOTS);
+      const tree = code % TREE_SLOTS;
+      const { name, onRecord } = roots[tree]!;
+      if (stopped.has(tree)) continue;
+      const what = () => {
+        const parent = parentOf(tree, pgno);
+        return parent ? `page ${parent} of ${name}` : `the root of ${name}`;
+      };
+      if (!w.claim(pgno, what)) continue;
+      try {
+        const children = await visitPage(w, pgno, name, stats[tree]!, onRecord);
+        stats[tree]!.depth = Math.max(stats[tree]!.depth, depth);
+        if (children === 'leaf') leaves[tree]!.add(pgno);
+        if (!Array.isArray(children)) continue;
+        childrenOf[tree]!.set(pgno, children);
+        for (const child of children) next.push(child * TREE_SLOTS + tree);
+      } catch (err) {
+        w.problem(`${name}: a page could not be decoded (${err instanceof Error ? err.message : String(err)}); the walk of this b-tree stopped there`);
+        stopped.add(tree);
+      }
+    }
+    frontier = Float64Array.from(next);
   }
-  return s;
+  roots.forEach((r, tree) => { stats[tree]!.leavesOutOfOrder = leavesOutOfOrder(r.root, childrenOf[tree]!, leaves[tree]!); });
+  return stats;
 }
 
-async function walkPages(w: Walk, root: number, name: string, s: TreeStats, onRecord?: (record: Buffer) => void): Promise<void> {
-  // Depth-first, left to right, with an explicit stack: leaves come out in key order, and no recursion depth limit applies.
-  const stack: { pgno: number; depth: number; parent: number }[] = [{ pgno: root, depth: 1, parent: 0 }];
+/**
+ * Leaves, in key order, that do not directly follow the previous leaf on
+ * disk. Each interior page is expanded once and each leaf counted once, so a
+ * damaged tree whose pointers loop ends too (`childrenOf` and `leaves` are used up).
+ */
+function leavesOutOfOrder(root: number, childrenOf: Map<number, number[]>, leaves: Set<number>): number {
+  let out = 0;
+  let last = 0;
+  const stack = [root];
   while (stack.length) {
-    const { pgno, depth, parent } = stack.pop()!;
-    if (!w.claim(pgno, () => (parent ? `page ${parent} of ${name}` : `the root of ${name}`))) continue;
-    let page = await w.src.page(pgno);
-    if (!page) continue;
-    let pageIsOurs = false;
-    s.pages++;
-    s.depth = Math.max(s.depth, depth);
-    const h = pgno === 1 ? 100 : 0;
-    const type = page[h]!;
-    if (type !== LEAF_TABLE && type !== INTERIOR_TABLE && type !== LEAF_INDEX && type !== INTERIOR_INDEX) {
-      w.problem(`page ${pgno} of ${name} has b-tree page type ${type}, which SQLite does not know`);
-      continue;
+    const pgno = stack.pop()!;
+    const children = childrenOf.get(pgno);
+    if (children) {
+      childrenOf.delete(pgno);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    } else if (leaves.delete(pgno)) {
+      if (last && pgno !== last + 1) out++;
+      last = pgno;
     }
-    const leaf = type === LEAF_TABLE || type === LEAF_INDEX;
-    const table = type === LEAF_TABLE || type === INTERIOR_TABLE;
-    s.table = table;
-    const headerSize = leaf ? 8 : 12;
-    const cells = (page[h + 3]! << 8) | page[h + 4]!;
-    const contentStart = ((page[h + 5]! << 8) | page[h + 6]!) || 65536;
-    if (h + headerSize + 2 * cells > w.usable) {
-      w.problem(`page ${pgno} of ${name} claims ${cells} cells, more than fit`);
-      continue;
-    }
-    // Unused as dbstat counts it: the gap before the cell content, the free blocks, the fragmented bytes.
-    let unused = contentStart - (h + headerSize + 2 * cells) + page[h + 7]!;
-    for (let fb = page.readUInt16BE(h + 1), guard = 0; fb && fb + 4 <= w.usable && guard < 10_000; guard++) {
-      unused += page.readUInt16BE(fb + 2);
-      fb = page.readUInt16BE(fb);
-    }
-    s.unusedBytes += Math.max(0, unused);
-    // The rest of the page is cells and their pointers: what a tight rebuild has to place.
-    const cellBytes = Math.max(0, w.usable - h - headerSize - unused);
-    if (leaf) {
-      s.leafPages++;
-      if (s.lastLeaf && pgno !== s.lastLeaf + 1) s.leavesOutOfOrder++;
-      s.lastLeaf = pgno;
-      s.leafCells += cells;
-      s.leafCellBytes += cellBytes;
-    } else {
-      s.interiorCells += cells;
-      s.interiorCellBytes += cellBytes;
-    }
-    const maxLocal = table ? w.maxLocalTable : w.maxLocalIndex;
-    const children: number[] = [];
-    const pointers = h + headerSize;
-    for (let i = 0; i < cells; i++) {
-      const at = (page[pointers + 2 * i]! << 8) | page[pointers + 2 * i + 1]!;
-      if (at < pointers || at >= w.usable) {
-        w.problem(`cell ${i} of page ${pgno} (${name}) lies outside the page`);
-        continue;
-      }
-      let p = at;
-      if (!leaf) {
-        children.push(page.readUInt32BE(p));
-        if (table) continue; // interior table cells: a child and a rowid, no payload
-        p += 4;
-      }
-      const payload = varintValue(page, p);
-      p += varintLength(page, p);
-      if (table) p += varintLength(page, p); // the rowid
-      s.entries++;
-      s.payloadBytes += payload;
-      const local = payload <= maxLocal ? payload : w.local(payload, table);
-      if (p + local > page.length) {
-        w.problem(`cell ${i} of page ${pgno} (${name}) runs past the end of the page`);
-        continue;
-      }
-      if (payload === local) {
-        onRecord?.(page.subarray(p, p + payload));
-        continue;
-      }
-      if (!pageIsOurs) {
-        // Walking the overflow chain reads other pages: this one must outlive those reads.
-        page = Buffer.from(page);
-        pageIsOurs = true;
-      }
-      const collect = onRecord && [page.subarray(p, p + local)];
-      const o = await w.overflow(page.readUInt32BE(p + local), payload - local, `a cell on page ${pgno} (${name})`, collect);
-      s.overflowPages += o.pages;
-      s.pages += o.pages;
-      s.unusedBytes += o.unused;
-      if (collect) onRecord!(Buffer.concat(collect));
-    }
-    if (!leaf) children.push(page.readUInt32BE(h + 8));
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ pgno: children[i]!, depth: depth + 1, parent: pgno });
   }
+  return out;
+}
+
+/** One b-tree page: its counts into `s`, its overflow chains followed; the children of an interior page in key order, 'leaf', or undefined for a page that is no b-tree page. */
+async function visitPage(w: Walk, pgno: number, name: string, s: TreeStats, onRecord?: (record: Buffer) => void): Promise<number[] | 'leaf' | undefined> {
+  let page = await w.src.page(pgno);
+  if (!page) return undefined;
+  let pageIsOurs = false;
+  s.pages++;
+  const h = pgno === 1 ? 100 : 0;
+  const type = page[h]!;
+  if (type !== LEAF_TABLE && type !== INTERIOR_TABLE && type !== LEAF_INDEX && type !== INTERIOR_INDEX) {
+    w.problem(`page ${pgno} of ${name} has b-tree page type ${type}, which SQLite does not know`);
+    return undefined;
+  }
+  const leaf = type === LEAF_TABLE || type === LEAF_INDEX;
+  const table = type === LEAF_TABLE || type === INTERIOR_TABLE;
+  s.table = table;
+  const headerSize = leaf ? 8 : 12;
+  const cells = (page[h + 3]! << 8) | page[h + 4]!;
+  const contentStart = ((page[h + 5]! << 8) | page[h + 6]!) || 65536;
+  if (h + headerSize + 2 * cells > w.usable) {
+    w.problem(`page ${pgno} of ${name} claims ${cells} cells, more than fit`);
+    return undefined;
+  }
+  // Unused as dbstat counts it: the gap before the cell content, the free blocks, the fragmented bytes.
+  let unused = contentStart - (h + headerSize + 2 * cells) + page[h + 7]!;
+  for (let fb = page.readUInt16BE(h + 1), guard = 0; fb && fb + 4 <= w.usable && guard < 10_000; guard++) {
+    unused += page.readUInt16BE(fb + 2);
+    fb = page.readUInt16BE(fb);
+  }
+  s.unusedBytes += Math.max(0, unused);
+  // The rest of the page is cells and their pointers: what a tight rebuild has to place.
+  const cellBytes = Math.max(0, w.usable - h - headerSize - unused);
+  if (leaf) {
+    s.leafPages++;
+    s.leafCells += cells;
+    s.leafCellBytes += cellBytes;
+  } else {
+    s.interiorCells += cells;
+    s.interiorCellBytes += cellBytes;
+  }
+  const maxLocal = table ? w.maxLocalTable : w.maxLocalIndex;
+  const children: number[] = [];
+  const pointers = h + headerSize;
+  for (let i = 0; i < cells; i++) {
+    const at = (page[pointers + 2 * i]! << 8) | page[pointers + 2 * i + 1]!;
+    if (at < pointers || at >= w.usable) {
+      w.problem(`cell ${i} of page ${pgno} (${name}) lies outside the page`);
+      continue;
+    }
+    let p = at;
+    if (!leaf) {
+      children.push(page.readUInt32BE(p));
+      if (table) continue; // interior table cells: a child and a rowid, no payload
+      p += 4;
+    }
+    const payload = varintValue(page, p);
+    p += varintLength(page, p);
+    if (table) p += varintLength(page, p); // the rowid
+    s.entries++;
+    s.payloadBytes += payload;
+    const local = payload <= maxLocal ? payload : w.local(payload, table);
+    if (p + local > page.length) {
+      w.problem(`cell ${i} of page ${pgno} (${name}) runs past the end of the page`);
+      continue;
+    }
+    if (payload === local) {
+      onRecord?.(page.subarray(p, p + payload));
+      continue;
+    }
+    if (!pageIsOurs) {
+      // Walking the overflow chain reads other pages: this one must outlive those reads.
+      page = Buffer.from(page);
+      pageIsOurs = true;
+    }
+    const collect = onRecord && [page.subarray(p, p + local)];
+    const o = await w.overflow(page.readUInt32BE(p + local), payload - local, `a cell on page ${pgno} (${name})`, collect);
+    s.overflowPages += o.pages;
+    s.pages += o.pages;
+    s.unusedBytes += o.unused;
+    if (collect) onRecord!(Buffer.concat(collect));
+  }
+  if (leaf) return 'leaf';
+  children.push(page.readUInt32BE(h + 8));
+  return children;
 }
 
 /** Pages one pointer-map page covers, itself included: five bytes per page it maps. */
@@ -239,18 +297,14 @@ export async function analyzeSpace(input: WalkInput): Promise<SpaceReport> {
   if (lockPage <= src.pageCount) w.owner[lockPage] = 1;
 
   const schema: SchemaRow[] = [];
-  const schemaStats = await walkTree(w, 1, 'sqlite_schema', (rec) => {
+  const [schemaStats] = await walkTrees(w, [{ root: 1, name: 'sqlite_schema', onRecord: (rec) => {
     const [type, name, table, rootPage, sql] = decodeRecord(rec, input.encoding);
     schema.push({ type: String(type), name: String(name), table: String(table), rootPage: Number(rootPage) || 0, sql: String(sql ?? '') });
-  });
-  const objects: SpaceObject[] = [toObject('sqlite_schema', 'table', 'sqlite_schema', 1, schemaStats)];
-  const trees: TreeCells[] = [schemaStats];
-  for (const row of schema) {
-    if ((row.type !== 'table' && row.type !== 'index') || row.rootPage <= 0) continue;
-    const stats = await walkTree(w, row.rootPage, row.name);
-    objects.push(toObject(row.name, row.type, row.table, row.rootPage, stats));
-    trees.push(stats);
-  }
+  } }]);
+  const owners = schema.filter((row) => (row.type === 'table' || row.type === 'index') && row.rootPage > 0);
+  const stats = await walkTrees(w, owners.map((row) => ({ root: row.rootPage, name: row.name })));
+  const objects: SpaceObject[] = [toObject('sqlite_schema', 'table', 'sqlite_schema', 1, schemaStats!), ...owners.map((row, i) => toObject(row.name, row.type as 'table' | 'index', row.table, row.rootPage, stats[i]!))];
+  const trees: TreeCells[] = [schemaStats!, ...stats];
 
   let pointerMapPages = 0;
   if (input.autoVacuum) {
