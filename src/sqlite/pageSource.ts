@@ -1,4 +1,4 @@
-import type { Pages } from './btree';
+import type { Pages } from './treeWalk';
 import { ReadOnlyFile } from './fileio';
 import { OverlayFiles, PageLocation, overlayPages, pageLocation } from './pageLayers';
 import { DatabaseLayers } from './state';

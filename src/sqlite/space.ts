@@ -1,4 +1,5 @@
-import { analyzeSpace, Pages, SpaceReport } from './btree';
+import { analyzeSpace, SpaceReport } from './btree';
+import type { Pages } from './treeWalk';
 import { PageSource, imagePages } from './pageSource';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { DatabaseState, readDatabaseLayersOnce } from './state';
