@@ -21,6 +21,7 @@ export class PageSource implements Pages {
   /** The page read alone last: reused for the next, which the Pages contract allows. */
   private readonly single: Buffer;
   private lastRead = 0;
+  private recent: { chunk: number; bytes: Buffer } | undefined;
   private readonly overlaid: boolean;
   /** Pages that exist somewhere: a header may claim billions more than the file, WAL and journal hold. */
   readonly pageCount: number;
@@ -65,22 +66,30 @@ export class PageSource implements Pages {
       if (at.layer !== 'file') return this.overlays.read(pgno, at);
     }
     const chunk = Math.floor((pgno - 1) / CHUNK_PAGES);
-    let bytes = this.chunks.get(chunk);
     const near = pgno > this.lastRead && pgno - this.lastRead <= CHUNK_PAGES;
     this.lastRead = pgno;
+    let bytes = this.cached(chunk);
+    if (!bytes && !near) {
+      const page = await this.db.readInto(this.single, (pgno - 1) * this.pageSize);
+      return page.length === this.pageSize ? page : undefined;
+    }
+    bytes ??= await this.readChunk(chunk);
+    const start = ((pgno - 1) % CHUNK_PAGES) * this.pageSize;
+    const page = bytes.subarray(start, start + this.pageSize);
+    return page.length === this.pageSize ? page : undefined;
+  }
+
+  /** A cached chunk, made the most recently used; a run of pages in the chunk used last (an overflow chain) skips the bookkeeping. */
+  private cached(chunk: number): Buffer | undefined {
+    if (chunk === this.recent?.chunk) return this.recent.bytes;
+    const bytes = this.chunks.get(chunk);
     if (bytes) {
       // Most recently used goes last: the first key is the one to evict.
       this.chunks.delete(chunk);
       this.chunks.set(chunk, bytes);
-    } else if (near) {
-      bytes = await this.readChunk(chunk);
-    } else {
-      const page = await this.db.readInto(this.single, (pgno - 1) * this.pageSize);
-      return page.length === this.pageSize ? page : undefined;
+      this.recent = { chunk, bytes };
     }
-    const start = ((pgno - 1) % CHUNK_PAGES) * this.pageSize;
-    const page = bytes.subarray(start, start + this.pageSize);
-    return page.length === this.pageSize ? page : undefined;
+    return bytes;
   }
 
   /** The least recently used chunk's buffer is reused: a walk of any size allocates CACHE_CHUNKS buffers in all. */
@@ -96,6 +105,7 @@ export class PageSource implements Pages {
     }
     const bytes = await this.db.readInto(buffer ?? Buffer.allocUnsafe(size), chunk * CHUNK_PAGES * this.pageSize);
     this.chunks.set(chunk, bytes);
+    this.recent = { chunk, bytes };
     return bytes;
   }
 
