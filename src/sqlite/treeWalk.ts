@@ -210,12 +210,50 @@ async function visitPage(w: Walk, pgno: number, name: string, s: TreeStats, onRe
     s.interiorCells += cells;
     s.interiorCellBytes += cellBytes;
   }
-  const maxLocal = table ? w.maxLocalTable : w.maxLocalIndex;
   const children: number[] = [];
-  const pointers = h + headerSize;
+  const scan = scanCells(w, page, pgno, name, { first: h + headerSize, cells, leaf, table, everyCell: !!onRecord }, children);
+  s.entries += scan.entries;
+  s.payloadBytes += scan.payloadBytes;
+  for (const cell of scan.later) {
+    if (cell.payload === cell.local) {
+      onRecord?.(page.subarray(cell.at, cell.at + cell.payload));
+      continue;
+    }
+    if (!pageIsOurs) {
+      // Walking the overflow chain reads other pages: this one must outlive those reads.
+      page = Buffer.from(page);
+      pageIsOurs = true;
+    }
+    const collect = onRecord && [page.subarray(cell.at, cell.at + cell.local)];
+    const o = await w.overflow(page.readUInt32BE(cell.at + cell.local), cell.payload - cell.local, `a cell on page ${pgno} (${name})`, collect);
+    s.overflowPages += o.pages;
+    s.pages += o.pages;
+    s.unusedBytes += o.unused;
+    if (collect) onRecord!(Buffer.concat(collect));
+  }
+  if (leaf) return 'leaf';
+  children.push(page.readUInt32BE(h + 8));
+  return children;
+}
+
+/** A cell left for after the count: one that spills to overflow pages, or any cell when its record is wanted. `at` is where its payload starts. */
+interface LaterCell { at: number; payload: number; local: number }
+
+/**
+ * The cells of one page counted in one synchronous pass — the walk's hot
+ * loop, a few nanoseconds a cell — and the children of an interior page
+ * pushed in key order. What needs reading more pages is listed for after.
+ */
+function scanCells(w: Walk, page: Buffer, pgno: number, name: string, shape: { first: number; cells: number; leaf: boolean; table: boolean; everyCell: boolean }, children: number[]): { entries: number; payloadBytes: number; later: LaterCell[] } {
+  const { first, cells, leaf, table, everyCell } = shape;
+  const usable = w.usable;
+  const maxLocal = table ? w.maxLocalTable : w.maxLocalIndex;
+  const later: LaterCell[] = [];
+  let entries = 0;
+  let payloadBytes = 0;
   for (let i = 0; i < cells; i++) {
-    const at = (page[pointers + 2 * i]! << 8) | page[pointers + 2 * i + 1]!;
-    if (at < pointers || at >= w.usable) {
+    const at = (page[first + 2 * i]! << 8) | page[first + 2 * i + 1]!;
+    if (at < first || at >= usable) {
       w.problem(`cell ${i} of page ${pgno} (${name}) lies outside the page`);
       continue;
     }
@@ -228,30 +266,14 @@ async function visitPage(w: Walk, pgno: number, name: string, s: TreeStats, onRe
     const payload = varintValue(page, p);
     p += varintLength(page, p);
     if (table) p += varintLength(page, p); // the rowid
-    s.entries++;
-    s.payloadBytes += payload;
+    entries++;
+    payloadBytes += payload;
     const local = payload <= maxLocal ? payload : w.local(payload, table);
     if (p + local > page.length) {
       w.problem(`cell ${i} of page ${pgno} (${name}) runs past the end of the page`);
       continue;
     }
-    if (payload === local) {
-      onRecord?.(page.subarray(p, p + payload));
-      continue;
-    }
-    if (!pageIsOurs) {
-      // Walking the overflow chain reads other pages: this one must outlive those reads.
-      page = Buffer.from(page);
-      pageIsOurs = true;
-    }
-    const collect = onRecord && [page.subarray(p, p + local)];
-    const o = await w.overflow(page.readUInt32BE(p + local), payload - local, `a cell on page ${pgno} (${name})`, collect);
-    s.overflowPages += o.pages;
-    s.pages += o.pages;
-    s.unusedBytes += o.unused;
-    if (collect) onRecord!(Buffer.concat(collect));
+    if (everyCell || payload !== local) later.push({ at: p, payload, local });
   }
-  if (leaf) return 'leaf';
-  children.push(page.readUInt32BE(h + 8));
-  return children;
+  return { entries, payloadBytes, later };
 }
