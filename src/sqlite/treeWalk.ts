@@ -27,8 +27,11 @@ const LEAF_INDEX = 0x0a;
 const INTERIOR_INDEX = 0x02;
 const MAX_PROBLEMS = 50;
 
+const USED = 1;
+const LEAF_NOT_COUNTED = 2;
+
 export class Walk {
-  /** 1 for every page something uses: a second claim is a problem. */
+  /** Non-zero for every page something uses (a second claim is a problem); LEAF_NOT_COUNTED for a b-tree leaf whose order is still to count. */
   readonly owner: Uint8Array;
   readonly problems: string[] = [];
   readonly usable: number;
@@ -58,7 +61,7 @@ export class Walk {
       this.problem(`page ${pgno} is reached twice (${what()}); SQLite's integrity_check reports this as corruption`);
       return false;
     }
-    this.owner[pgno] = 1;
+    this.owner[pgno] = USED;
     return true;
   }
 
@@ -113,7 +116,6 @@ export async function walkTrees(w: Walk, roots: readonly TreeRoot[]): Promise<Tr
   const stats = roots.map((): TreeStats => ({ ...emptyTreeCells(true), leafPages: 0, entries: 0, payloadBytes: 0, unusedBytes: 0, depth: 0, leavesOutOfOrder: 0 }));
   // Interior page → its children in key order, per tree: the leaves' key order, for fragmentation, and the parent a problem names.
   const childrenOf = roots.map(() => new Map<number, number[]>());
-  const leaves = roots.map(() => new Set<number>());
   const stopped = new Set<number>();
   const parentOf = (tree: number, pgno: number) => [...childrenOf[tree]!].find(([, c]) => c.includes(pgno))?.[0];
   let frontier = Float64Array.from(roots, (r, tree) => (r.root >= 0 && r.root < 2 ** 32 ? r.root : 0) * TREE_SLOTS + tree);
@@ -133,7 +135,7 @@ export async function walkTrees(w: Walk, roots: readonly TreeRoot[]): Promise<Tr
       try {
         const children = await visitPage(w, pgno, name, stats[tree]!, onRecord);
         stats[tree]!.depth = Math.max(stats[tree]!.depth, depth);
-        if (children === 'leaf') leaves[tree]!.add(pgno);
+        if (children === 'leaf') w.owner[pgno] = LEAF_NOT_COUNTED;
         if (!Array.isArray(children)) continue;
         childrenOf[tree]!.set(pgno, children);
         for (const child of children) next.push(child * TREE_SLOTS + tree);
@@ -144,16 +146,16 @@ export async function walkTrees(w: Walk, roots: readonly TreeRoot[]): Promise<Tr
     }
     frontier = Float64Array.from(next);
   }
-  roots.forEach((r, tree) => { stats[tree]!.leavesOutOfOrder = leavesOutOfOrder(r.root, childrenOf[tree]!, leaves[tree]!); });
+  roots.forEach((r, tree) => { stats[tree]!.leavesOutOfOrder = leavesOutOfOrder(w.owner, r.root, childrenOf[tree]!); });
   return stats;
 }
 
 /**
  * Leaves, in key order, that do not directly follow the previous leaf on
  * disk. Each interior page is expanded once and each leaf counted once, so a
- * damaged tree whose pointers loop ends too (`childrenOf` and `leaves` are used up).
+ * damaged tree whose pointers loop ends too (`childrenOf` and the leaf marks are used up).
  */
-function leavesOutOfOrder(root: number, childrenOf: Map<number, number[]>, leaves: Set<number>): number {
+function leavesOutOfOrder(owner: Uint8Array, root: number, childrenOf: Map<number, number[]>): number {
   let out = 0;
   let last = 0;
   const stack = [root];
@@ -163,7 +165,8 @@ function leavesOutOfOrder(root: number, childrenOf: Map<number, number[]>, leave
     if (children) {
       childrenOf.delete(pgno);
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-    } else if (leaves.delete(pgno)) {
+    } else if (owner[pgno] === LEAF_NOT_COUNTED) {
+      owner[pgno] = USED;
       if (last && pgno !== last + 1) out++;
       last = pgno;
     }
