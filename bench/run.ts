@@ -10,6 +10,7 @@ import { benchOps } from './ops';
 import { benchPanel } from './panel';
 import { benchSampling } from './sampling';
 import { benchScan, benchStart, benchWalkStrategies } from './scanSpeed';
+import { benchSpaceShapes } from './spaceShapes';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only-scan`: the scan and CLI start rows alone (the README table is left as it is). */
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   for (const [mib, wal] of QUICK ? [[16, 4]] : [[64, 8], [256, 32], [1024, 100]]) await headerBench(mib!, wal!);
   await deepBenches();
   for (const mib of QUICK ? [16] : process.argv.includes('--huge') ? [64, 1024, 4096] : [64, 1024]) await spaceBench(mib);
+  if (!QUICK) await benchSpaceShapes(say, WORK);
   await benchPanel(say, QUICK ? 50 : 200);
   await configBench();
   await benchSampling(say, QUICK ? 3 : 10);

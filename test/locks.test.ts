@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readLockHolders } from '../src/sqlite/lockHolders';
@@ -177,5 +177,22 @@ sys.stdin.read()
     } finally {
       reader.child.kill('SIGKILL');
     }
+  });
+  it('watch notices the database was deleted, says so and exits', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'gone.db');
+    makeDb(file, 'delete');
+    const watch = spawn(process.execPath, [BIN, 'watch', file, '--interval', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    watch.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => watch.on('exit', resolve));
+    await new Promise<void>((resolve) => watch.stdout.on('data', (d: Buffer) => { stdout += d.toString(); resolve(); }));
+    rmSync(file);
+    const timer = setTimeout(() => watch.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 1, `still watching a deleted file (stdout: ${stdout})`);
+    assert.match(stderr, /gone\.db was deleted; watch stops\./);
   });
 });

@@ -85,7 +85,23 @@ describe('space: the b-tree walk against dbstat', () => {
     assert.ok(av.pointerMapPages >= 1);
     const p512 = await readSpace(path.join(shapes, 'p512.db'));
     assert.ok(p512.freePages > 400, `${p512.freePages} free pages over several trunks`);
-    assert.equal(p512.vacuumWouldFree, p512.freePages * 512);
+    assert.equal(p512.vacuumWouldFree, (p512.freePages + p512.repackPages) * 512);
+  });
+
+  it('agrees with dbstat on overflow chains longer than the page cache (512-byte pages with 1.2 MB blobs, 4 KiB pages with a 10 MB blob)', async () => {
+    // A chain of ~2,400 overflow pages walks past every cached chunk while its leaf page, with more cells after it, is still being read.
+    const dir = tempDir('sqlite-doctor-longchain-');
+    execFileSync('python3', ['-c', String.raw`
+import sqlite3, sys, os
+for name, page, sizes in (("p512-chains.db", 512, [1_200_000, 30, 1_200_000, 700, 1_250_000]), ("p4k-chain.db", 4096, [10_000_000] + [100] * 20 + [5000])):
+    c = sqlite3.connect(os.path.join(sys.argv[1], name), isolation_level=None)
+    c.execute("PRAGMA page_size=%d" % page)
+    c.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)")
+    c.execute("CREATE INDEX tb ON t(substr(b, 1, 8))")
+    c.executemany("INSERT INTO t(b) VALUES (randomblob(?))", [(n,) for n in sizes])
+    c.close()
+`, dir]);
+    for (const name of ['p512-chains.db', 'p4k-chain.db']) await assertMatchesDbstat(path.join(dir, name));
   });
 
   it('inspection walks its in-memory image and finds exactly what the walk over the files finds', async () => {

@@ -1,5 +1,5 @@
 import type { DatabaseDetail, DatabaseRow, PanelAction } from '../src/shared/protocol';
-import { formatBytes } from '../src/sqlite/format';
+import { formatBytes, vacuumSavingSources } from '../src/sqlite/format';
 import { HEADER_PRAGMAS } from '../src/sqlite/headerPragmas';
 import type { InspectReport, SpaceReport } from '../src/sqlite/reportTypes';
 import type { Check } from '../src/advice/checkTypes';
@@ -165,7 +165,7 @@ function space(s: SpaceReport): HTMLElement {
     s.freePages ? h('div', { class: 'seg seg-free', style: `flex-grow: ${s.freePages}`, title: `free pages: ${formatBytes(s.freePages * s.pageSize)}, ${pct(s.freePages)} — VACUUM would give them back`, 'data-name': 'free' }) : null,
   );
   return h('div', { 'data-testid': 'space' },
-    h('p', {}, `${formatBytes(s.pageCount * s.pageSize)} in ${s.pageCount.toLocaleString('en-US')} pages. `, h('strong', {}, `VACUUM would free ≈ ${formatBytes(s.vacuumWouldFree)}`), s.freePages ? ` (${s.freePages.toLocaleString('en-US')} free pages).` : ' (no free pages).'),
+    h('p', {}, `${formatBytes(s.pageCount * s.pageSize)} in ${s.pageCount.toLocaleString('en-US')} pages. `, h('strong', {}, `VACUUM would free ≈ ${formatBytes(s.vacuumWouldFree)}`), ` (${vacuumSavingSources(s.freePages, s.repackPages)}).`),
     bar,
     h('table', { class: 'kv space-legend' },
       h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Table / index'), h('th', { class: 'num' }, 'Size'), h('th', { class: 'num' }, 'Share'), h('th', { class: 'num' }, 'Rows / entries'), h('th', { class: 'num' }, 'Unused'))),

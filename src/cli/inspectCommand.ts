@@ -1,4 +1,4 @@
-import { formatBytes } from '../sqlite/format';
+import { formatBytes, vacuumSavingSources } from '../sqlite/format';
 import { InspectReport, IntegrityMode, inspectDatabase } from '../sqlite/inspect';
 import { CliIo, jsonText } from './io';
 import { renderTable } from './table';
@@ -48,7 +48,7 @@ function renderReport(r: InspectReport): string {
   } else {
     lines.push(`  contents         not read: ${r.deep.skipped}`);
   }
-  if (r.space && r.space.vacuumWouldFree) lines.push(`\nVACUUM would free ≈ ${formatBytes(r.space.vacuumWouldFree)} (${r.space.freePages} free page(s)); \`sqlite-doctor space FILE\` shows the bytes per table and index.`);
+  if (r.space && r.space.vacuumWouldFree) lines.push(`\nVACUUM would free ≈ ${formatBytes(r.space.vacuumWouldFree)} (${vacuumSavingSources(r.space.freePages, r.space.repackPages)}); \`sqlite-doctor space FILE\` shows the bytes per table and index.`);
   lines.push('');
   lines.push('Per-connection settings (' + r.connectionPragmas.note + ')');
   lines.push(renderTable(['PRAGMA', 'RECOMMENDED', 'WHY'], r.connectionPragmas.pragmas.map((p) => [p.name, p.recommended, p.why])));

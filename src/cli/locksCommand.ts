@@ -1,3 +1,4 @@
+import { statIfExists } from '../sqlite/fileio';
 import { formatBytes } from '../sqlite/format';
 import { LockHolder, readLockHolders } from '../sqlite/lockHolders';
 import { LiveSample, LiveSampler } from '../sqlite/liveSampler';
@@ -36,7 +37,9 @@ function line(s: LiveSample): string {
 
 /**
  * `sqlite-doctor watch FILE`: one line per change (time, -wal bytes, frames
- * pending, holders) until Ctrl-C, or for --duration seconds.
+ * pending, holders) until Ctrl-C, or for --duration seconds. A database
+ * that is deleted ends the watch (exit 1): samples of a missing file only
+ * fail, and silence would read as "nothing changes".
  */
 export async function watchCommand(io: CliIo, file: string, opts: { intervalMs: number; durationMs?: number }): Promise<number> {
   let last = '';
@@ -50,11 +53,18 @@ export async function watchCommand(io: CliIo, file: string, opts: { intervalMs: 
   const first = await sampler.tick();
   if (!first) await readLockHolders(file);
   sampler.start();
+  let code = 0;
   await new Promise<void>((resolve) => {
-    const stop = () => { sampler.stop(); resolve(); };
+    const stop = () => { sampler.stop(); clearInterval(existence); resolve(); };
+    const existence = setInterval(() => void statIfExists(file).then((st) => {
+      if (st || code) return;
+      code = 1;
+      io.err(`${file} was deleted; watch stops.`);
+      stop();
+    }), opts.intervalMs);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     if (opts.durationMs !== undefined) setTimeout(stop, opts.durationMs).unref();
   });
-  return 0;
+  return code;
 }

@@ -1,4 +1,4 @@
-import { formatBytes } from '../sqlite/format';
+import { formatBytes, vacuumSavingSources } from '../sqlite/format';
 import { readSpace } from '../sqlite/space';
 import { CliIo, jsonText } from './io';
 import { renderTable } from './table';
@@ -19,7 +19,7 @@ export async function spaceCommand(io: CliIo, file: string, opts: { json: boolea
     String(o.pages), String(o.overflowPages), o.entries.toLocaleString('en-US'), formatBytes(o.unusedBytes), String(o.depth), `${Math.round(o.fragmentation * 100)}%`,
   ])));
   io.out('');
-  io.out(`VACUUM would free ≈ ${formatBytes(r.vacuumWouldFree)} (${r.freePages} free page(s))${r.vacuumWouldFree ? '; `sqlite-doctor vacuum FILE` checks the free disk it needs first' : ''}.`);
+  io.out(`VACUUM would free ≈ ${formatBytes(r.vacuumWouldFree)} (${vacuumSavingSources(r.freePages, r.repackPages)})${r.vacuumWouldFree ? '; `sqlite-doctor vacuum FILE` checks the free disk it needs first' : ''}.`);
   for (const p of r.problems) io.err(`problem: ${p}`);
   return 0;
 }

@@ -1,5 +1,7 @@
 import { BigIntStats, closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { SqliteFileError, describeError } from './errors';
+import { FileRole, LOCKED_BYTES } from './lockBytes';
+export type { FileRole };
 
 /**
  * Read-only file access that is safe to point at anything a scan meets:
@@ -65,11 +67,22 @@ async function openRaw(path: string): Promise<{ raw: RawFile; st: { size: number
   }
 }
 
-export class ReadOnlyFile {
-  private constructor(readonly path: string, private readonly raw: RawFile, readonly size: number, readonly mtimeMs: number, readonly dev: number, readonly ino: number) {}
+/** Tests only: told of every read this thread makes (file, offset, length), to prove no read touches a lock byte. */
+export type ReadListener = (path: string, position: number, length: number) => void;
+let readListener: ReadListener | undefined;
+export function setReadListener(listener: ReadListener | undefined): void {
+  readListener = listener;
+}
 
-  /** Throws SqliteFileError('unreadable') naming the file, never a bare errno. */
-  static async open(path: string): Promise<ReadOnlyFile> {
+export class ReadOnlyFile {
+  private constructor(readonly path: string, private readonly role: FileRole, private readonly raw: RawFile, readonly size: number, readonly mtimeMs: number, readonly dev: number, readonly ino: number) {}
+
+  /**
+   * Throws SqliteFileError('unreadable') naming the file, never a bare errno.
+   * `role` says which bytes SQLite may hold locked (lockBytes.ts): reads step
+   * around them and see zeros there.
+   */
+  static async open(path: string, role: FileRole): Promise<ReadOnlyFile> {
     let opened: Awaited<ReturnType<typeof openRaw>>;
     try {
       opened = await openRaw(path);
@@ -82,7 +95,7 @@ export class ReadOnlyFile {
       await raw.close();
       throw new SqliteFileError('unreadable', path, 'not a regular file (directory, pipe, socket or device)');
     }
-    return new ReadOnlyFile(path, raw, st.size, st.mtimeMs, st.dev, st.ino);
+    return new ReadOnlyFile(path, role, raw, st.size, st.mtimeMs, st.dev, st.ino);
   }
 
   /** Bytes [position, position+length), shorter if the file ends first. */
@@ -94,7 +107,20 @@ export class ReadOnlyFile {
   async readInto(buf: Buffer, position: number): Promise<Buffer> {
     let got = 0;
     while (got < buf.length) {
-      const bytesRead = await this.raw.read(buf, got, buf.length - got, position + got);
+      const at = position + got;
+      const locked = LOCKED_BYTES[this.role].find((r) => r.start <= at && at <= r.end);
+      if (locked) {
+        // Never read: zeros stand in, up to the end of the range or of the file.
+        const skip = Math.min(buf.length - got, locked.end + 1 - at, Math.max(0, this.size - at));
+        if (skip === 0) break;
+        buf.fill(0, got, got + skip);
+        got += skip;
+        continue;
+      }
+      const nextLocked = LOCKED_BYTES[this.role].find((r) => r.start > at)?.start ?? Infinity;
+      const length = Math.min(buf.length - got, nextLocked - at);
+      readListener?.(this.path, at, length);
+      const bytesRead = await this.raw.read(buf, got, length, at);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
@@ -107,9 +133,9 @@ export class ReadOnlyFile {
 }
 
 /** Like withFile, but a file that does not exist (any more) gives undefined: sidecars come and go. */
-export async function withFileIfExists<T>(path: string, fn: (f: ReadOnlyFile) => Promise<T>): Promise<T | undefined> {
+export async function withFileIfExists<T>(path: string, role: FileRole, fn: (f: ReadOnlyFile) => Promise<T>): Promise<T | undefined> {
   try {
-    return await withFile(path, fn);
+    return await withFile(path, role, fn);
   } catch (err) {
     if (err instanceof SqliteFileError && err.code === 'missing') return undefined;
     throw err;
@@ -117,8 +143,8 @@ export async function withFileIfExists<T>(path: string, fn: (f: ReadOnlyFile) =>
 }
 
 /** Open, run `fn`, always close. */
-export async function withFile<T>(path: string, fn: (f: ReadOnlyFile) => Promise<T>): Promise<T> {
-  const f = await ReadOnlyFile.open(path);
+export async function withFile<T>(path: string, role: FileRole, fn: (f: ReadOnlyFile) => Promise<T>): Promise<T> {
+  const f = await ReadOnlyFile.open(path, role);
   try {
     return await fn(f);
   } finally {

@@ -27,18 +27,20 @@ const NETWORK_TYPES = new Set([
 // Host/VM file sharing layers: locks or shared memory may not cross the boundary.
 const SHARED_FOLDER_TYPES = new Set(['drvfs', 'vboxsf', 'vmhgfs', 'fuse.vmhgfs-fuse', 'virtiofs', 'fakeowner', 'fuse.grpcfuse', 'osxfs', 'prl_fs']);
 
+/** The kernel escapes space, tab, newline and backslash in mount fields as octal (\040). */
+export const unescapeMountField = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
 export function parseMounts(text: string): MountInfo[] {
-  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
   return text.split('\n').flatMap((line) => {
     const [source, mountPoint, type, options] = line.split(' ');
     if (!source || !mountPoint || !type) return [];
-    return [{ source: unescape(source), mountPoint: unescape(mountPoint), type, readOnly: (options ?? '').split(',').includes('ro') }];
+    return [{ source: unescapeMountField(source), mountPoint: unescapeMountField(mountPoint), type, readOnly: (options ?? '').split(',').includes('ro') }];
   });
 }
 
-/** The mount a path is on: the longest mount point that is a prefix of it. */
-export function mountOf(realPath: string, mounts: readonly MountInfo[]): MountInfo | undefined {
-  let best: MountInfo | undefined;
+/** The mount a path is on: the longest mount point that is a prefix of it; of mounts stacked on one point, the last (the visible one). */
+export function mountOf<M extends { mountPoint: string }>(realPath: string, mounts: readonly M[]): M | undefined {
+  let best: M | undefined;
   for (const m of mounts) {
     const prefix = m.mountPoint.endsWith('/') ? m.mountPoint : `${m.mountPoint}/`;
     if ((realPath === m.mountPoint || realPath.startsWith(prefix)) && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;

@@ -1,9 +1,8 @@
-import { ReadOnlyFile, withFile } from './fileio';
+import { withFile } from './fileio';
 import { formatBytes } from './format';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { DatabaseLayers, DatabaseState, readDatabaseLayersOnce } from './state';
-import { overlayPages } from './pageLayers';
-import { readWalPage } from './wal';
+import { OverlayFiles, overlayPages } from './pageLayers';
 
 /**
  * An in-memory copy of a database as a fresh SQLite connection would see it
@@ -38,20 +37,20 @@ async function assemble(path: string, source: DatabaseLayers, maxBytes: number):
   }
   const layers: string[] = ['database file'];
   const bytes = new Uint8Array(imageBytes);
-  await withFile(path, async (db) => {
+  await withFile(path, 'database', async (db) => {
     const data = await db.read(0, Math.min(db.size, imageBytes));
     bytes.set(data);
   });
   let restored = 0;
-  const wal = walIndex && state.sidecars.wal ? await ReadOnlyFile.open(state.sidecars.wal.path) : undefined;
+  const overlays = await OverlayFiles.open(source);
   try {
     for (const [pgno, at] of overlayPages(source)) {
+      if (at.layer === 'file') continue;
       if (at.layer === 'rollback') restored++;
-      const page = at.layer === 'rollback' ? at.page : at.layer === 'wal' ? await readWalPage(wal!, walIndex!, pgno, at.offset) : undefined;
-      if (page) bytes.set(page.subarray(0, pageSize), (pgno - 1) * pageSize);
+      bytes.set((await overlays.read(pgno, at)).subarray(0, pageSize), (pgno - 1) * pageSize);
     }
   } finally {
-    await wal?.close();
+    await overlays.close();
   }
   if (rollback) layers.push(`hot journal rolled back (${restored} page(s) restored)`);
   if (walIndex) layers.push(`${walIndex.committedFrames} committed WAL frame(s) applied`);

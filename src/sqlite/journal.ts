@@ -1,3 +1,4 @@
+import { SqliteFileError } from './errors';
 import { ReadOnlyFile } from './fileio';
 import type { JournalHeader, JournalState } from './reportTypes';
 export type { JournalHeader, JournalState };
@@ -12,8 +13,6 @@ export type { JournalHeader, JournalState };
  */
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
 const JOURNAL_HEADER_BYTES = 28;
-
-
 
 function parseJournalHeader(buf: Uint8Array, offset = 0): JournalHeader | undefined {
   if (buf.length < offset + JOURNAL_HEADER_BYTES) return undefined;
@@ -60,16 +59,30 @@ export function classifyJournal(facts: JournalFacts): JournalState {
   };
 }
 
+/** Where a hot journal's original pages are: page number → offset of the page's bytes in the journal. */
+export interface RollbackIndex {
+  journalPath: string;
+  pageOffsets: Map<number, number>;
+  /** The database's size in pages before the interrupted transaction (what a rollback truncates to). */
+  truncateToPages: number;
+}
+
+/** Bytes read at a time while indexing: a journal of any size costs this much memory, not its size. */
+const INDEX_READ_BYTES = 1 << 20;
+
 /**
  * The original pages a rollback would write back, and the size to truncate
  * to, following pager_playback(): segments at sector-aligned offsets, each
- * record = pgno, page, checksum; the first bad record or header ends playback.
+ * record = pgno, page, checksum; the first bad record or header ends
+ * playback. Only the index is kept (the first record of a page wins, as in
+ * playback); the pages are read on demand with readRollbackPage.
  */
-export async function readRollbackPages(journal: ReadOnlyFile, dbPageSize: number): Promise<{ pages: Map<number, Buffer>; truncateToPages: number } | undefined> {
+export async function indexRollback(journal: ReadOnlyFile, dbPageSize: number): Promise<RollbackIndex | undefined> {
   const first = parseJournalHeader(await journal.read(0, JOURNAL_HEADER_BYTES));
   if (!first || first.pageSize !== dbPageSize) return undefined;
-  const pages = new Map<number, Buffer>();
+  const pageOffsets = new Map<number, number>();
   const recordSize = 8 + dbPageSize;
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.floor(INDEX_READ_BYTES / recordSize)) * recordSize);
   const size = journal.size;
   let headerOffset = 0;
   let header: JournalHeader | undefined = first;
@@ -77,13 +90,16 @@ export async function readRollbackPages(journal: ReadOnlyFile, dbPageSize: numbe
     let offset = headerOffset + header.sectorSize;
     let records = header.recordCount === 0xffffffff ? Math.floor((size - offset) / recordSize) : header.recordCount;
     let ok = true;
-    while (records-- > 0 && offset + recordSize <= size) {
-      const rec = await journal.read(offset, recordSize);
-      const pgno = rec.readUInt32BE(0);
-      const data = rec.subarray(4, 4 + dbPageSize);
-      if (pgno === 0 || rec.readUInt32BE(4 + dbPageSize) !== journalChecksum(header.nonce, data)) { ok = false; break; }
-      if (!pages.has(pgno)) pages.set(pgno, Buffer.from(data));
-      offset += recordSize;
+    while (ok && records > 0 && offset + recordSize <= size) {
+      const batch = await journal.readInto(buffer.subarray(0, Math.min(records, buffer.length / recordSize) * recordSize), offset);
+      const whole = Math.floor(batch.length / recordSize);
+      if (whole === 0) break;
+      for (let r = 0; r < whole; r++, records--, offset += recordSize) {
+        const rec = batch.subarray(r * recordSize, (r + 1) * recordSize);
+        const pgno = rec.readUInt32BE(0);
+        if (pgno === 0 || rec.readUInt32BE(4 + dbPageSize) !== journalChecksum(header.nonce, rec.subarray(4, 4 + dbPageSize))) { ok = false; break; }
+        if (!pageOffsets.has(pgno)) pageOffsets.set(pgno, offset + 4);
+      }
     }
     if (!ok || header.recordCount === 0xffffffff || header.recordCount === 0) break;
     headerOffset = Math.ceil(offset / header.sectorSize) * header.sectorSize;
@@ -91,7 +107,14 @@ export async function readRollbackPages(journal: ReadOnlyFile, dbPageSize: numbe
     const next = parseJournalHeader(await journal.read(headerOffset, JOURNAL_HEADER_BYTES));
     header = next && next.pageSize === dbPageSize ? next : undefined;
   }
-  return { pages, truncateToPages: first.initialPages };
+  return { journalPath: journal.path, pageOffsets, truncateToPages: first.initialPages };
+}
+
+/** One original page from the journal, at an offset indexRollback found. */
+export async function readRollbackPage(journal: ReadOnlyFile, offset: number, pageSize: number): Promise<Buffer> {
+  const page = await journal.read(offset, pageSize);
+  if (page.length !== pageSize) throw new SqliteFileError('changing', journal.path, 'the -journal shrank while it was being read');
+  return page;
 }
 
 /** pager_cksum(): the nonce plus every 200th byte, counting down from the end of the page. */

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { formatBytes } from './format';
 import type { LockHolder, Role } from './reportTypes';
 export type { LockHolder, Role };
+import { withFile } from './fileio';
+import { PENDING_BYTE, RESERVED_BYTE, SHARED_RANGE, SHM_DMS_BYTE, SHM_LOCK_BASE, SHM_LOCK_NAMES, overlaps } from './lockBytes';
 import { LockEntry, readLockEntries } from './locks';
 import { processesWithOpen } from './openers';
 import { DatabaseState, readDatabaseState } from './state';
@@ -35,26 +37,16 @@ export interface LockReport {
   diagnosis: string[];
 }
 
-// Database file (os.h): PENDING at 2^30, RESERVED next, then 510 SHARED bytes.
-const PENDING = 0x40000000;
-const RESERVED = PENDING + 1;
-const SHARED_FIRST = PENDING + 2;
-const SHARED_LAST = SHARED_FIRST + 509;
-// -shm (os_unix.c): WRITE 120, CHECKPOINT 121, RECOVER 122, READ0..4 123..127.
-const SHM_LOCKS = ['WRITE', 'CHECKPOINT', 'RECOVER', 'READ0', 'READ1', 'READ2', 'READ3', 'READ4'] as const;
-const SHM_BASE = 120;
 const UNUSED_MARK = 0xffffffff;
-
-const covers = (e: LockEntry, a: number, b = a) => e.start <= b && e.end >= a;
 
 /** SQLite lock names a process holds, from its /proc/locks entries on the database file and the -shm. */
 export function lockNames(dbEntries: LockEntry[], shmEntries: LockEntry[]): string[] {
   const names: string[] = [];
-  if (dbEntries.some((e) => e.write && covers(e, SHARED_FIRST, SHARED_LAST))) names.push('EXCLUSIVE');
-  else if (dbEntries.some((e) => covers(e, SHARED_FIRST, SHARED_LAST))) names.push('SHARED');
-  if (dbEntries.some((e) => covers(e, RESERVED))) names.push('RESERVED');
-  if (dbEntries.some((e) => covers(e, PENDING))) names.push('PENDING');
-  SHM_LOCKS.forEach((name, i) => { if (shmEntries.some((e) => covers(e, SHM_BASE + i))) names.push(name); });
+  if (dbEntries.some((e) => e.write && overlaps(e, SHARED_RANGE.start, SHARED_RANGE.end))) names.push('EXCLUSIVE');
+  else if (dbEntries.some((e) => overlaps(e, SHARED_RANGE.start, SHARED_RANGE.end))) names.push('SHARED');
+  if (dbEntries.some((e) => overlaps(e, RESERVED_BYTE))) names.push('RESERVED');
+  if (dbEntries.some((e) => overlaps(e, PENDING_BYTE))) names.push('PENDING');
+  SHM_LOCK_NAMES.forEach((name, i) => { if (shmEntries.some((e) => overlaps(e, SHM_LOCK_BASE + i))) names.push(name); });
   return names;
 }
 
@@ -76,18 +68,7 @@ async function commandOf(pid: number): Promise<string> {
 }
 
 async function readShmHeader(shmPath: string): Promise<ShmIndex | undefined> {
-  try {
-    const f = await fsp.open(shmPath, 'r');
-    try {
-      const b = Buffer.alloc(SHM_HEADER_BYTES);
-      await f.read(b, 0, SHM_HEADER_BYTES, 0);
-      return parseShm(b);
-    } finally {
-      await f.close();
-    }
-  } catch {
-    return undefined;
-  }
+  return withFile(shmPath, 'shm', async (f) => parseShm(await f.read(0, SHM_HEADER_BYTES))).catch(() => undefined);
 }
 
 export interface HolderOptions {
@@ -107,8 +88,8 @@ export async function readLockHolders(file: string, options: HolderOptions = {})
   const shmPath = `${real}-shm`;
   const [dbStat, shmStat, walStat] = await Promise.all([fsp.stat(real), fsp.stat(shmPath).catch(() => undefined), fsp.stat(`${real}-wal`).catch(() => undefined)]);
   const [dbEntries, shmEntries, shm] = await Promise.all([
-    readLockEntries(dbStat.dev, dbStat.ino),
-    shmStat?.isFile() ? readLockEntries(shmStat.dev, shmStat.ino) : Promise.resolve([]),
+    readLockEntries({ path: real, dev: dbStat.dev, ino: dbStat.ino }),
+    shmStat?.isFile() ? readLockEntries({ path: shmPath, dev: shmStat.dev, ino: shmStat.ino }) : Promise.resolve([]),
     shmStat?.isFile() ? readShmHeader(shmPath) : Promise.resolve(undefined),
   ]);
   if (!dbEntries) return { ...base, supported: false, unsupportedReason: '/proc/locks cannot be read here' };
@@ -119,7 +100,7 @@ export async function readLockHolders(file: string, options: HolderOptions = {})
     return { pid, command: await commandOf(pid), locks, role: roleOf(locks, state.journalMode) };
   }));
 
-  const live = shm && (shmEntries ?? []).some((e) => covers(e, SHM_BASE + 8)); // DMS: someone has the database open
+  const live = shm && (shmEntries ?? []).some((e) => overlaps(e, SHM_DMS_BYTE)); // someone has the database open
   const walReaders: WalReader[] = [];
   if (shm && live) {
     for (let slot = 0; slot < 5; slot++) {

@@ -1,22 +1,14 @@
 import { preciseStat, readText } from './fileio';
+import { PENDING_BYTE, RESERVED_BYTE, SHARED_RANGE, SHM_DMS_BYTE, overlaps } from './lockBytes';
+import { DeviceId, lockDevice } from './mountDevice';
 import type { LockLevel, FileLocks } from './reportTypes';
 export type { LockLevel, FileLocks };
 
 /**
- * SQLite's locks are POSIX byte-range locks at fixed offsets; on Linux the
- * kernel lists every one in /proc/locks, so we can see them without taking
- * any (reading changes nothing).
- *
- * Database file (os.h): PENDING at 2^30, RESERVED at 2^30+1, SHARED from
- * 2^30+2 for 510 bytes. -shm file (os_unix.c): WRITE 120, CHECKPOINT 121,
- * RECOVER 122, READ0..READ4 123..127, and DMS at 128, which every open
- * connection holds shared for as long as it has the database open.
+ * SQLite's locks are POSIX byte-range locks at fixed offsets (lockBytes.ts);
+ * on Linux the kernel lists every one in /proc/locks, so we can see them
+ * without taking any (reading changes nothing).
  */
-const PENDING_BYTE = 0x40000000;
-const RESERVED_BYTE = PENDING_BYTE + 1;
-const SHARED_FIRST = PENDING_BYTE + 2;
-const SHARED_SIZE = 510;
-export const SHM_DMS_BYTE = 128;
 
 export interface LockEntry {
   pid: number;
@@ -26,19 +18,20 @@ export interface LockEntry {
   end: number;
 }
 
-/** Every lock the kernel lists on one file (by device and inode); undefined where /proc/locks cannot be read. */
-export async function readLockEntries(dev: number, ino: number, procLocks = '/proc/locks'): Promise<LockEntry[] | undefined> {
+/** A file as /proc/locks names it: the device of its mount (mountDevice.ts) and its inode. `path` is resolved. */
+export interface LockedFile { path: string; dev: number; ino: number }
+
+/** Every lock the kernel lists on one file; undefined where /proc/locks cannot be read. */
+export async function readLockEntries(file: LockedFile, procLocks = '/proc/locks', mountInfo?: string): Promise<LockEntry[] | undefined> {
   if (process.platform !== 'linux') return undefined;
   try {
-    return parseLockEntries(await readText(procLocks), dev, ino);
+    return parseLockEntries(await readText(procLocks), await lockDevice(file.path, file.dev, mountInfo), file.ino);
   } catch {
     return undefined;
   }
 }
 
-export function parseLockEntries(text: string, dev: number, ino: number): LockEntry[] {
-  const major = Math.floor(dev / 256) & 0xfff;
-  const minor = (dev & 0xff) | ((Math.floor(dev / 4096)) & ~0xff);
+export function parseLockEntries(text: string, { major, minor }: DeviceId, ino: number): LockEntry[] {
   const out: LockEntry[] = [];
   for (const line of text.split('\n')) {
     // "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 1073741825 1073741825"
@@ -50,15 +43,13 @@ export function parseLockEntries(text: string, dev: number, ino: number): LockEn
   return out;
 }
 
-const covers = (e: LockEntry, a: number, b: number) => e.start <= b && e.end >= a;
-
-export async function readSqliteLocks(dev: number, ino: number, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
-  const entries = await readLockEntries(dev, ino, procLocks);
+export async function readSqliteLocks(file: LockedFile, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {
+  const entries = await readLockEntries(file, procLocks);
   return entries && sqliteLockLevel(entries);
 }
 
-export function parseProcLocks(text: string, dev: number, ino: number): FileLocks {
-  return sqliteLockLevel(parseLockEntries(text, dev, ino));
+export function parseProcLocks(text: string, device: DeviceId, ino: number): FileLocks {
+  return sqliteLockLevel(parseLockEntries(text, device, ino));
 }
 
 function sqliteLockLevel(entries: LockEntry[]): FileLocks {
@@ -66,9 +57,9 @@ function sqliteLockLevel(entries: LockEntry[]): FileLocks {
   const pids = new Set<number>();
   for (const e of entries) {
     let sqliteLock = false;
-    if (covers(e, PENDING_BYTE, PENDING_BYTE)) { pending = true; sqliteLock = true; }
-    if (covers(e, RESERVED_BYTE, RESERVED_BYTE)) { reserved = true; sqliteLock = true; }
-    if (covers(e, SHARED_FIRST, SHARED_FIRST + SHARED_SIZE - 1)) {
+    if (overlaps(e, PENDING_BYTE)) { pending = true; sqliteLock = true; }
+    if (overlaps(e, RESERVED_BYTE)) { reserved = true; sqliteLock = true; }
+    if (overlaps(e, SHARED_RANGE.start, SHARED_RANGE.end)) {
       sqliteLock = true;
       if (e.write) exclusiveShared = true; else sharedCount++;
     }
@@ -87,6 +78,6 @@ function sqliteLockLevel(entries: LockEntry[]): FileLocks {
 export async function shmIsLive(shmPath: string): Promise<boolean | undefined> {
   if (process.platform !== 'linux') return undefined;
   const st = await preciseStat(shmPath);
-  const entries = st && (await readLockEntries(Number(st.dev), Number(st.ino)));
-  return entries && entries.some((e) => covers(e, SHM_DMS_BYTE, SHM_DMS_BYTE));
+  const entries = st && (await readLockEntries({ path: shmPath, dev: Number(st.dev), ino: Number(st.ino) }));
+  return entries && entries.some((e) => overlaps(e, SHM_DMS_BYTE));
 }

@@ -1,4 +1,7 @@
+import { ReadOnlyFile } from './fileio';
+import { readRollbackPage } from './journal';
 import type { DatabaseLayers } from './state';
+import { readWalPage } from './wal';
 
 /**
  * Which layer holds page N as a fresh connection would see it now — the one
@@ -9,20 +12,42 @@ import type { DatabaseLayers } from './state';
  */
 export type PageLocation =
   | { layer: 'wal'; offset: number }
-  | { layer: 'rollback'; page: Buffer }
+  | { layer: 'rollback'; offset: number }
   | { layer: 'file'; offset: number };
 
 export function pageLocation(layers: DatabaseLayers, pgno: number): PageLocation | undefined {
   if (pgno < 1 || pgno > layers.state.pageCount) return undefined;
   const walOffset = layers.walIndex?.latestPageOffset.get(pgno);
   if (walOffset !== undefined) return { layer: 'wal', offset: walOffset };
-  const original = layers.rollback?.pages.get(pgno);
-  if (original) return { layer: 'rollback', page: original };
+  const original = layers.rollback?.pageOffsets.get(pgno);
+  if (original !== undefined) return { layer: 'rollback', offset: original };
   return { layer: 'file', offset: (pgno - 1) * layers.state.fileHeader.pageSize };
 }
 
 /** Pages that do not come from the file, in the order they must be laid over a copy of it (later wins). */
 export function* overlayPages(layers: DatabaseLayers): Generator<[number, PageLocation]> {
-  for (const [pgno, page] of layers.rollback?.pages ?? []) if (pgno <= layers.state.pageCount) yield [pgno, { layer: 'rollback', page }];
+  for (const [pgno, offset] of layers.rollback?.pageOffsets ?? []) if (pgno <= layers.state.pageCount) yield [pgno, { layer: 'rollback', offset }];
   for (const [pgno, offset] of layers.walIndex?.latestPageOffset ?? []) yield [pgno, { layer: 'wal', offset }];
+}
+
+/** The -wal and hot -journal of one read, open for the pages they hold (each read on demand: neither is loaded whole). */
+export class OverlayFiles {
+  private constructor(private readonly layers: DatabaseLayers, private readonly wal?: ReadOnlyFile, private readonly journal?: ReadOnlyFile) {}
+
+  static async open(layers: DatabaseLayers): Promise<OverlayFiles> {
+    const walPath = layers.walIndex && layers.state.sidecars.wal?.path;
+    const wal = walPath ? await ReadOnlyFile.open(walPath, 'log') : undefined;
+    const journal = layers.rollback ? await ReadOnlyFile.open(layers.rollback.journalPath, 'log').catch(async (err) => { await wal?.close(); throw err; }) : undefined;
+    return new OverlayFiles(layers, wal, journal);
+  }
+
+  /** A fresh buffer with the page's bytes from its overlay layer. */
+  read(pgno: number, at: Exclude<PageLocation, { layer: 'file' }>): Promise<Buffer> {
+    if (at.layer === 'wal') return readWalPage(this.wal!, this.layers.walIndex!, pgno, at.offset);
+    return readRollbackPage(this.journal!, at.offset, this.layers.state.fileHeader.pageSize);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.wal?.close(), this.journal?.close()]);
+  }
 }

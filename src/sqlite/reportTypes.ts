@@ -157,7 +157,10 @@ export interface SpaceReport {
   freePages: number;
   pointerMapPages: number;
   objects: SpaceObject[];
+  /** Bytes VACUUM would free, estimated: the free pages plus `repackPages` (see vacuumEstimate.ts). */
   vacuumWouldFree: number;
+  /** Pages a tight rebuild of the b-trees would save: half-empty leaves after deletes, pages split by random inserts. */
+  repackPages: number;
   /** Names of the schema's views and triggers (they own no pages). */
   views: string[];
   triggers: { name: string; table: string }[];

@@ -1,5 +1,5 @@
 import { SqliteFileError } from './errors';
-import { preciseStat, realPathOf, withFile } from './fileio';
+import { FileRole, preciseStat, realPathOf, withFile } from './fileio';
 import { readSqliteLocks } from './locks';
 
 /**
@@ -21,18 +21,18 @@ async function fingerprint(dbPath: string): Promise<string> {
   // The WAL is append-only until a checkpoint restarts it with new salts: frames
   // appended while we read do not spoil the snapshot we took (as of the last
   // commit we saw), so the WAL counts as changed only when its header does.
-  if (wal) parts.push(`${wal.ino}:${await headerBytes(`${dbPath}-wal`, 0, 32)}`);
+  if (wal) parts.push(`${wal.ino}:${await headerBytes(`${dbPath}-wal`, 'log', 0, 32)}`);
   if (db && journal) {
-    const locks = await readSqliteLocks(Number(db.dev), Number(db.ino));
+    const locks = await readSqliteLocks({ path: dbPath, dev: Number(db.dev), ino: Number(db.ino) });
     if (locks && (locks.level === 'pending' || locks.level === 'exclusive')) return `writing:${Math.random()}`;
-    parts.push(await headerBytes(dbPath, 24, 4));
+    parts.push(await headerBytes(dbPath, 'database', 24, 4));
   }
   return parts.join('|');
 }
 
-async function headerBytes(file: string, position: number, length: number): Promise<string> {
+async function headerBytes(file: string, role: FileRole, position: number, length: number): Promise<string> {
   // Through ReadOnlyFile: a FIFO named like a sidecar must not block us.
-  return withFile(file, async (f) => (await f.read(position, length)).toString('hex')).catch(() => '?');
+  return withFile(file, role, async (f) => (await f.read(position, length)).toString('hex')).catch(() => '?');
 }
 
 export interface Consistent<T> {

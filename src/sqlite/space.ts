@@ -1,8 +1,11 @@
-import { analyzeSpace, Pages, SpaceReport } from './btree';
+import { analyzeSpace, SpaceReport } from './btree';
+import type { Pages } from './treeWalk';
 import { PageSource, imagePages } from './pageSource';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { DatabaseState, readDatabaseLayersOnce } from './state';
+import type { VacuumEstimate } from './vacuumEstimate';
 export type { SpaceObject, SpaceReport } from './btree';
+export type { VacuumEstimate };
 
 /**
  * Where the bytes are, for a database of any size, in bounded memory: the
@@ -31,4 +34,10 @@ export function spaceOfImage(bytes: Uint8Array, state: DatabaseState): Promise<S
 function walk(src: Pages, state: DatabaseState): Promise<SpaceReport> {
   const h = state.header;
   return analyzeSpace({ src, encoding: state.encoding, reservedBytes: h.reservedBytes, autoVacuum: state.autoVacuum, firstFreelistTrunk: h.firstFreelistTrunk, freelistCount: state.freelistCount });
+}
+
+/** What VACUUM would free, estimated from a walk of the database now (for `vacuum --dry-run` and the like). */
+export async function estimateVacuumSavings(path: string): Promise<VacuumEstimate> {
+  const r = await readSpace(path);
+  return { bytes: r.vacuumWouldFree, freePages: r.freePages, repackPages: r.repackPages };
 }

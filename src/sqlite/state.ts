@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ReadOnlyFile, realPathOf, statIfExists, withFile, withFileIfExists } from './fileio';
 import { DatabaseHeader, HEADER_SIZE, pageCountFromFile, parseHeader } from './header';
-import { JournalState, classifyJournal, readRollbackPages } from './journal';
+import { JournalState, RollbackIndex, classifyJournal, indexRollback, readRollbackPage } from './journal';
 import { FileLocks, readSqliteLocks, shmIsLive } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { WalIndex, WalSummary, WalVerify, indexWal, mayUseIndex, readWalPage, summarizeWal } from './wal';
@@ -36,7 +36,7 @@ export interface DatabaseState extends FilePragmas {
 export interface DatabaseLayers {
   state: DatabaseState;
   walIndex?: WalIndex;
-  rollback?: { pages: Map<number, Buffer>; truncateToPages: number };
+  rollback?: RollbackIndex;
 }
 
 export interface ReadOptions {
@@ -64,13 +64,13 @@ export async function readDatabaseState(path: string, options: ReadOptions = {})
 
 /** One read attempt, unchecked: callers wrap it (with more reads) in readConsistently. */
 export async function readDatabaseLayersOnce(path: string, options: ReadOptions): Promise<DatabaseLayers> {
-  return withFile(path, async (db) => {
+  return withFile(path, 'database', async (db) => {
     const first = await db.read(0, HEADER_SIZE);
     const fileHeader = parseHeader(first, path, db.size);
     const realPath = options.realPath ?? (await realPathOf(path));
     const { sidecars, special } = await findSidecars(realPath);
     const problems: string[] = special.map((p) => `${p} is not a regular file (a pipe, socket or device): SQLite would block or fail on it; remove it`);
-    const locks = options.withLocks || sidecars.journal ? await readSqliteLocks(db.dev, db.ino) : undefined;
+    const locks = options.withLocks || sidecars.journal ? await readSqliteLocks({ path: realPath, dev: db.dev, ino: db.ino }) : undefined;
 
     let header = fileHeader;
     let pageCount = pageCountFromFile(fileHeader, db.size);
@@ -82,8 +82,8 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
     if (journalRead) {
       ({ journal, rollback } = journalRead);
       if (rollback) {
-        const page1 = rollback.pages.get(1);
-        if (page1) header = parseHeader(page1.subarray(0, HEADER_SIZE), path, db.size);
+        const page1 = rollback.pageOffsets.get(1);
+        if (page1 !== undefined) header = await withFile(rollback.journalPath, 'log', async (j) => parseHeader((await readRollbackPage(j, page1, fileHeader.pageSize)).subarray(0, HEADER_SIZE), path, db.size));
         pageCount = rollback.truncateToPages;
       }
     }
@@ -94,7 +94,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
     const verify = options.walVerify ?? 'index-if-large';
     const shm = sidecars.shm && (await readShm(sidecars.shm.path, mayUseIndex(verify, sidecars.wal?.bytes ?? 0)));
-    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, (w) => indexWal(w, shm, verify)));
+    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, 'log', (w) => indexWal(w, shm, verify)));
     if (walIndex) {
       if (walIndex.invalidReason) {
         problems.push(`-wal file ignored: ${walIndex.invalidReason}; SQLite will reset it`);
@@ -104,7 +104,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
         pageCount = walIndex.dbPagesAfterCommit!;
         const page1Offset = walIndex.latestPageOffset.get(1);
         if (page1Offset !== undefined) {
-          header = await withFile(sidecars.wal!.path, async (w) => parseHeader(await readWalPage(w, walIndex, 1, page1Offset), path, db.size));
+          header = await withFile(sidecars.wal!.path, 'log', async (w) => parseHeader(await readWalPage(w, walIndex, 1, page1Offset), path, db.size));
         }
       }
       // A transaction being written right now (a connection holds the wal-index) is no problem.
@@ -162,13 +162,13 @@ async function findSidecars(path: string): Promise<{ sidecars: Sidecars; special
 }
 
 async function readJournal(journalPath: string, dbBytes: number, pageSize: number, locks: FileLocks | undefined): Promise<{ journal: JournalState; rollback?: DatabaseLayers['rollback'] } | undefined> {
-  return withFileIfExists(journalPath, async (j: ReadOnlyFile) => {
+  return withFileIfExists(journalPath, 'log', async (j: ReadOnlyFile) => {
     const firstBytes = await j.read(0, 512);
     const reservedHeld = locks ? ['reserved', 'pending', 'exclusive'].includes(locks.level) : undefined;
     const journal = classifyJournal({ bytes: j.size, firstBytes, dbBytes, reservedHeld });
     if (journal.status !== 'hot' || !journal.header) return { journal };
-    const rollback = await readRollbackPages(j, pageSize);
-    if (rollback) journal.pagesToRestore = rollback.pages.size;
+    const rollback = await indexRollback(j, pageSize);
+    if (rollback) journal.pagesToRestore = rollback.pageOffsets.size;
     return { journal, rollback };
   });
 }
@@ -180,7 +180,7 @@ async function readJournal(journalPath: string, dbBytes: number, pageSize: numbe
  */
 async function readShm(shmPath: string, withFrames: boolean): Promise<ShmIndex | undefined> {
   try {
-    return await withFile(shmPath, async (f) => {
+    return await withFile(shmPath, 'shm', async (f) => {
       const head = parseShm(await f.read(0, SHM_HEADER_BYTES));
       // Whether it may stand in for the WAL (live, or verified against the log's tail) is indexWal's call.
       if (!head || !withFrames) return head;

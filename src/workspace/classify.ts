@@ -14,7 +14,7 @@ import type { ScanEvent } from './scanTypes';
  */
 export async function classify(abs: string, rel: string, allFiles: boolean, realPath?: string): Promise<ScanEvent | undefined> {
   try {
-    const magic = await withFile(abs, async (f) => ({ bytes: await f.read(0, 16), size: f.size }));
+    const magic = await withFile(abs, 'database', async (f) => ({ bytes: await f.read(0, 16), size: f.size }));
     if (!hasSqliteMagic(magic.bytes)) {
       // With --all-files most files are not databases: only database-named ones are worth a word.
       if (allFiles && !isCandidateName(path.basename(abs), false)) return undefined;
