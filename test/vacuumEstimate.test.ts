@@ -93,4 +93,20 @@ describe('VACUUM estimate', () => {
     assert.equal(json.vacuumWouldFree, (json.freePages + json.repackPages) * 4096);
     assert.ok(json.repackPages > 500);
   });
+
+  it('`vacuum --dry-run` plans with the same estimate, and the VACUUM then frees about that', () => {
+    const file = path.join(scratch, 'planned.db');
+    copyFileSync(path.join(shapes, 'every-other-row.db'), file);
+    const json = JSON.parse(spawnSync(process.execPath, [BIN, 'space', file, '--json'], { encoding: 'utf8' }).stdout) as { vacuumWouldFree: number };
+    const plan = spawnSync(process.execPath, [BIN, 'vacuum', file, '--dry-run', '--json'], { encoding: 'utf8' });
+    assert.equal(plan.status, 0, plan.stdout + plan.stderr);
+    const planned = (JSON.parse(plan.stdout) as { plan: string[] }).plan.join('\n');
+    const mib = /giving back about (\d+(?:\.\d+)?) MiB \(1 free page\(s\) \+ \d+ page\(s\) from packing/.exec(planned);
+    assert.ok(mib, planned);
+    assert.ok(Math.abs(Number(mib[1]) * 2 ** 20 - json.vacuumWouldFree) < 0.06 * 2 ** 20, planned);
+    const before = statSync(file).size;
+    assert.equal(spawnSync(process.execPath, [BIN, 'vacuum', file], { encoding: 'utf8' }).status, 0);
+    const freed = before - statSync(file).size;
+    assert.ok(Math.abs(json.vacuumWouldFree - freed) <= TOLERANCE * freed, `planned ${json.vacuumWouldFree}, freed ${freed}`);
+  });
 });

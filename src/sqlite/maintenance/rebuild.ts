@@ -4,9 +4,10 @@ import { SqlEngine } from '../engines/engine';
 import { EngineChoice, findEngine } from '../engines/select';
 import { Stopped, describeOutcome } from '../engines/outcome';
 import { ProgressListener } from '../engines/progress';
-import { formatBytes } from '../format';
+import { formatBytes, vacuumSavingSources } from '../format';
 import { readLockHolders } from '../lockHolders';
 import { processesWithOpen } from '../openers';
+import { estimateVacuumSavings } from '../space';
 import { DatabaseState, readDatabaseState } from '../state';
 import { removeWithSidecars, syncFile, syncFolder, tempBeside } from './atomicFile';
 import { Target, resolveTarget, targetUnchanged } from './backupTarget';
@@ -131,6 +132,9 @@ export async function vacuum(file: string, options: RebuildOptions & { into?: st
     const target = await resolveTarget(file, options.into, false);
     into = typeof target === 'string' ? target : { target, tmp: tempBeside(target.dest) };
   }
+  // Free pages alone miss half-empty pages after deletes; the walk's estimate counts both.
+  // It is only words in the plan: when the walk fails, the free pages are still a true lower bound.
+  const estimate = into ? undefined : await estimateVacuumSavings(file).catch(() => undefined);
   return run(file, options, (s) => {
     const dbBytes = s.pageCount * s.pageSize;
     if (typeof into === 'string') return { refused: into };
@@ -149,7 +153,9 @@ export async function vacuum(file: string, options: RebuildOptions & { into?: st
     return {
       operation: 'vacuum',
       statements: ['VACUUM'],
-      plan: [`rebuild the database (VACUUM), giving back about ${formatBytes(reclaim(s))} of free pages${s.freelistCount ? '' : ' (there are none: it only defragments)'}`],
+      plan: [estimate
+        ? `rebuild the database (VACUUM), giving back about ${formatBytes(estimate.bytes)} (${vacuumSavingSources(estimate.freePages, estimate.repackPages)})${estimate.bytes ? '' : ': it only defragments'}`
+        : `rebuild the database (VACUUM), giving back at least ${formatBytes(reclaim(s))} of free pages${s.freelistCount ? '' : ' (there are none)'}`],
       space: { dir: path.dirname(s.realPath ?? path.resolve(file)), bytes: 2 * dbBytes + wal(s), what: 'VACUUM' },
       verify: (after) => (after.freelistCount !== 0 && after.autoVacuum !== 2 ? `${after.freelistCount} free page(s) remain` : undefined),
       done: (b, a) => `VACUUM done: ${formatBytes(b.pageCount * b.pageSize)} → ${formatBytes(a.pageCount * a.pageSize)} (${b.pageCount - a.pageCount} page(s) freed; free pages now ${a.freelistCount}).`,
