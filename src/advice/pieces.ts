@@ -1,0 +1,42 @@
+import type { Node } from './syntax/treeSitter';
+
+/**
+ * A string as the code builds it, resolved as far as the code alone allows:
+ * literal pieces (with the node that holds each, so an edit can extend it)
+ * and pieces computed at run time (an env var, a function result, a name
+ * defined elsewhere), kept as their source text.
+ */
+export type Piece = { text: string; node?: Node } | { unknown: string };
+export type Pieces = Piece[];
+
+export const isUnknown = (p: Piece): p is { unknown: string } => 'unknown' in p;
+
+/** The whole string when every piece is literal. */
+export function literal(pieces: Pieces): string | undefined {
+  let out = '';
+  for (const p of pieces) {
+    if (isUnknown(p)) return undefined;
+    out += p.text;
+  }
+  return out;
+}
+
+/** The source form of the pieces, for messages: literals as written, unknowns as their expressions. */
+export function describe(pieces: Pieces): string {
+  return pieces.map((p) => (isUnknown(p) ? `{${p.unknown}}` : p.text)).join('');
+}
+
+/** Runs of literal text between unknown pieces, each with the unknowns around it. */
+export function unknowns(pieces: Pieces): string[] {
+  return pieces.filter(isUnknown).map((p) => p.unknown);
+}
+
+/** "PRAGMA a = b; PRAGMA c(d)" → { a: 'b', c: 'd' } (names lower-cased, quotes stripped). */
+export function parsePragmaSql(sql: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of sql.matchAll(/PRAGMA\s+(?:\w+\.)?(\w+)\s*(?:=\s*([^;'"\s)]+|'[^']*'|"[^"]*")|\(\s*([^)]*)\))/gi)) {
+    const value = (m[2] ?? m[3] ?? '').replace(/^['"]|['"]$/g, '').trim();
+    if (value) out[m[1]!.toLowerCase()] = value;
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+import type { ConnectionFinding } from './findings';
+import type { Recommended } from './recommended';
+
+/**
+ * How to fix one connection, decided where its syntax tree was read: the
+ * analyser that found the connection leaves a planner beside it (offsets
+ * into the file as read), so the fix edits the node the analysis saw.
+ */
+export interface TextEdit { start: number; end: number; text: string }
+export type PlanResult = { title: string; edits: TextEdit[] } | string;
+export type Planner = (missing: readonly Recommended[]) => PlanResult;
+
+const planners = new WeakMap<ConnectionFinding, Planner>();
+
+export function setPlanner(finding: ConnectionFinding, planner: Planner): void {
+  planners.set(finding, planner);
+}
+
+/** The planner of a finding whose syntax trees are still alive (findAppSettings with keepTrees). */
+export function plannerOf(finding: ConnectionFinding): Planner | undefined {
+  return planners.get(finding);
+}

@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import { effectiveSettings, judgedFrom, normalise, Observed } from '../facts';
+import { ConnectionFinding } from '../findings';
+import { isUnknown, literal, parsePragmaSql } from '../pieces';
+import { PlanResult, setPlanner } from '../planners';
+import { Recommended } from '../recommended';
+import { scopeOf } from '../scope';
+import { Node, lineOfNode } from '../syntax/treeSitter';
+import type { PyFile } from './django';
+import { PyNames, moduleNames, resolvePy } from './pyValues';
+
+/**
+ * Plain Python: `sqlite3.connect(file, timeout=…)` with `.execute("PRAGMA …")`
+ * on the same connection, and SQLAlchemy `create_engine("sqlite:///…",
+ * connect_args={…})` with `event.listens_for(engine, "connect")` handlers.
+ */
+export function analysePython(f: PyFile, rootAbs: string): ConnectionFinding[] {
+  if (!/sqlite3|create_engine|create_async_engine/.test(f.text)) return [];
+  const names = moduleNames(f.tree.rootNode);
+  const out: ConnectionFinding[] = [];
+  const listeners = connectListeners(f.tree.rootNode, names);
+  for (const call of f.tree.rootNode.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function')?.text ?? '';
+    if (!call) continue;
+    if (fn === 'sqlite3.connect') out.push(plain(f, call, names, rootAbs));
+    else if (/(^|\.)create(_async)?_engine$/.test(fn)) {
+      const e = engine(f, call, names, rootAbs, listeners);
+      if (e) out.push(e);
+    }
+  }
+  return out;
+}
+
+const kwargs = (call: Node) => new Map((call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a?.type === 'keyword_argument').map((a) => [a!.childForFieldName('name')!.text, a!.childForFieldName('value')!]));
+
+function timeoutInto(o: Observed, v: Node | undefined, rel: string): void {
+  if (!v) return;
+  const seconds = v.type === 'integer' || v.type === 'float' ? Number(v.text) : NaN;
+  if (Number.isFinite(seconds)) o.set.busy_timeout = { value: normalise('busy_timeout', String(Math.round(seconds * 1000)))!, at: `${rel}:${lineOfNode(v)}` };
+  else o.unknown.busy_timeout = { expression: v.text, at: `${rel}:${lineOfNode(v)}` };
+}
+
+function pragmasIn(scope: Node, receiver: string | undefined, names: PyNames): { pragmas: Record<string, string>; line?: number } {
+  const pragmas: Record<string, string> = {};
+  let line: number | undefined;
+  for (const c of scope.descendantsOfType('call')) {
+    const fn = c?.childForFieldName('function');
+    if (!c || fn?.type !== 'attribute' || !/^(execute|executescript)$/.test(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const obj = fn.childForFieldName('object')?.text ?? '';
+    if (receiver !== undefined && obj !== receiver && !obj.startsWith(`${receiver}.`)) continue;
+    const arg = c.childForFieldName('arguments')?.namedChildren[0];
+    const text = arg ? resolvePy(arg, names).filter((p) => !isUnknown(p)).map((p) => (p as { text: string }).text).join('') : '';
+    const found = parsePragmaSql(text);
+    if (Object.keys(found).length) { Object.assign(pragmas, found); line ??= lineOfNode(c); }
+  }
+  return { pragmas, line };
+}
+
+function enclosingScope(n: Node): Node {
+  let s: Node = n;
+  while (s.parent && s.type !== 'function_definition' && s.type !== 'module') s = s.parent;
+  return s;
+}
+
+function plain(f: PyFile, call: Node, names: PyNames, rootAbs: string): ConnectionFinding {
+  const arg = call.childForFieldName('arguments')?.namedChildren[0];
+  const file = arg && arg.type !== 'keyword_argument' ? literal(resolvePy(arg, names)) : undefined;
+  const assign = call.parent?.type === 'assignment' ? call.parent : undefined;
+  const receiver = assign?.childForFieldName('left')?.type === 'identifier' ? assign.childForFieldName('left')!.text : undefined;
+  const observed: Observed = { set: {}, unknown: {} };
+  const found = receiver ? pragmasIn(enclosingScope(call), receiver, names) : { pragmas: {} as Record<string, string>, line: undefined };
+  Object.assign(observed.set, judgedFrom(found.pragmas, `${f.rel}:${found.line ?? lineOfNode(call)}`));
+  timeoutInto(observed, kwargs(call).get('timeout'), f.rel);
+  const finding: ConnectionFinding = {
+    stack: 'python', driver: 'python-sqlite3', scope: scopeOf(f.rel, file), file: f.rel, line: lineOfNode(call),
+    databaseExpr: file ?? arg?.text ?? '', database: file && file !== ':memory:' ? path.resolve(rootAbs, path.dirname(f.rel), file) : undefined,
+    pragmas: found.pragmas, settings: effectiveSettings('python-sqlite3', observed), notes: ['python sqlite3'],
+  };
+  setPlanner(finding, (missing) => planPlain(f, assign?.parent ?? undefined, receiver, missing));
+  return finding;
+}
+
+function planPlain(f: PyFile, statement: Node | undefined, receiver: string | undefined, missing: readonly Recommended[]): PlanResult {
+  const sql = missing.map((r) => `PRAGMA ${r.name}=${r.value};`).join(' ');
+  if (!statement || statement.type !== 'expression_statement' || !receiver || !/^(block|module)$/.test(statement.parent?.type ?? '')) {
+    return `the connection is not assigned to a name in a block: run ${JSON.stringify(sql)} on it after connecting`;
+  }
+  const text = f.text;
+  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1))![0];
+  const nl = text.indexOf('\n', statement.endIndex);
+  const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+  if (text.slice(statement.endIndex, at).trim() !== '' && !text.slice(statement.endIndex, at).trim().startsWith('#')) return `the connection's statement shares its line: run ${JSON.stringify(sql)} after it by hand`;
+  return { title: `Set ${missing.map((r) => r.name).join(', ')} after connecting`, edits: [{ start: at, end: at, text: `${f.eol}${indent}${receiver}.executescript(${JSON.stringify(sql)})` }] };
+}
+
+/** Functions registered for "connect" events: `@event.listens_for(target, "connect")` or `event.listen(target, "connect", fn)`, by target text. */
+function connectListeners(root: Node, names: PyNames): { target: string; pragmas: Record<string, string>; line: number }[] {
+  const out: { target: string; pragmas: Record<string, string>; line: number }[] = [];
+  const fns = new Map(root.descendantsOfType('function_definition').filter((d): d is Node => !!d).map((d) => [d.childForFieldName('name')!.text, d]));
+  for (const call of root.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function')?.text ?? '';
+    const args = call?.childForFieldName('arguments')?.namedChildren ?? [];
+    if (!call || !/(^|\.)(listens_for|listen)$/.test(fn) || !/["']connect["']/.test(args[1]?.text ?? '')) continue;
+    const handler = fn.endsWith('listens_for') ? (call.parent?.type === 'decorator' ? call.parent.parent?.childForFieldName('definition') : undefined) : fns.get(args[2]?.text ?? '');
+    if (!handler) continue;
+    const found = pragmasIn(handler, undefined, names);
+    out.push({ target: args[0]!.text, pragmas: found.pragmas, line: found.line ?? lineOfNode(handler) });
+  }
+  return out;
+}
+
+function engine(f: PyFile, call: Node, names: PyNames, rootAbs: string, listeners: ReturnType<typeof connectListeners>): ConnectionFinding | undefined {
+  const arg = call.childForFieldName('arguments')?.namedChildren[0];
+  if (!arg || arg.type === 'keyword_argument') return undefined;
+  const pieces = resolvePy(arg, names);
+  const head = pieces[0] && !isUnknown(pieces[0]) ? pieces[0].text : '';
+  if (!/^sqlite(\+\w+)?:\/\//.test(head)) return undefined;
+  const url = literal(pieces);
+  const file = url?.replace(/^sqlite(\+\w+)?:\/\/\/?/, '').replace(/\?.*$/, '');
+  const assign = call.parent?.type === 'assignment' ? call.parent.childForFieldName('left')?.text : undefined;
+  const observed: Observed = { set: {}, unknown: {} };
+  const mine = listeners.filter((l) => l.target === assign || /(^|\.)Engine$/.test(l.target));
+  for (const l of mine) Object.assign(observed.set, judgedFrom(l.pragmas, `${f.rel}:${l.line}`));
+  const ca = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connect_args')?.childForFieldName('value');
+  if (ca?.type === 'dictionary') {
+    for (const p of ca.namedChildren) if (p?.type === 'pair' && /^["']timeout["']$/.test(p.childForFieldName('key')?.text ?? '')) timeoutInto(observed, p.childForFieldName('value') ?? undefined, f.rel);
+  } else if (ca) observed.unknown.busy_timeout = { expression: ca.text, at: `${f.rel}:${lineOfNode(ca)}` };
+  const finding: ConnectionFinding = {
+    stack: 'python', driver: 'sqlalchemy', scope: scopeOf(f.rel, url === undefined ? undefined : file || ':memory:'), file: f.rel, line: lineOfNode(call),
+    databaseExpr: url ?? arg.text, database: file && file !== ':memory:' ? path.resolve(rootAbs, path.dirname(f.rel), file) : undefined,
+    pragmas: Object.assign({}, ...mine.map((l) => l.pragmas)), settings: effectiveSettings('sqlalchemy', observed), notes: ['SQLAlchemy (pysqlite)'],
+  };
+  setPlanner(finding, (missing) => `SQLAlchemy opens connections from a pool: add an @event.listens_for(${assign ?? 'engine'}, "connect") handler that runs ${missing.map((m) => `PRAGMA ${m.name}=${m.value}`).join('; ')} on dbapi_connection`);
+  return finding;
+}
