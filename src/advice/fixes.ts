@@ -68,7 +68,8 @@ async function planFindings(root: string, findings: AppFindings): Promise<Worksp
   const fixed = new Set<string>();
   for (const f of findings.connections) {
     if (f.scope === 'test') { plan.tests.push({ file: f.file, line: f.line, stack: f.stack }); continue; }
-    for (const [name, s] of Object.entries(f.settings)) if (s.state === 'unknown') plan.unknown.push(`${f.file}:${f.line} ${name}: computed at run time (${s.expression})`);
+    const unknown = Object.entries(f.settings).filter(([, s]) => s.state === 'unknown') as [string, { expression: string }][];
+    for (const [expr, names] of groupBy(unknown)) plan.unknown.push(`${f.file}:${f.line} ${names.join(', ')}: computed at run time (${expr})`);
     let text: SourceText;
     try {
       text = await source(f.file);
@@ -93,6 +94,12 @@ async function planFindings(root: string, findings: AppFindings): Promise<Worksp
     plan.fixes.push({ ...base, ...result });
   }
   return plan;
+}
+
+function groupBy(unknown: [string, { expression: string }][]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, s] of unknown) out.set(s.expression, [...(out.get(s.expression) ?? []), name]);
+  return out;
 }
 
 /** Misconfiguration fixes read from text: only those outside comments count (commented-out code is not the app's). */

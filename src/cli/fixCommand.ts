@@ -54,10 +54,14 @@ export async function fixCommand(io: CliIo, dir: string, opts: { dryRun: boolean
     if (refused) io.out(`not written: ${refused}`);
     for (const f of fixes) io.out(`${opts.dryRun ? 'would fix' : 'fixed'} ${f.file}:${f.line} (${f.stack}): ${f.title}`);
     for (const u of unfixable) io.out(`cannot fix ${u.file}:${u.line} (${u.stack}) automatically: ${u.why} (missing: ${u.missing.join(', ')})`);
-    for (const u of extra.unknown) io.out(`left alone: ${u}`);
+    for (const u of extra.unknown) io.out(`left alone (unknown, not missing): ${u}`);
     for (const p of extra.problems) io.out(`problem: ${p.file}: ${p.error}`);
     if (extra.tests.length) io.out(`${extra.tests.length} test connection(s) (test code or in-memory databases) not fixed: ${extra.tests.map((t) => `${t.file}:${t.line}`).join(', ')}`);
-    if (!fixes.length && !unfixable.length && !refused) io.out(`Nothing to fix under ${root}: every SQLite connection found sets the recommended settings (or none was found).`);
+    if (!fixes.length && !unfixable.length && !refused) {
+      io.out(extra.unknown.length
+        ? `Nothing fixed under ${root}: the settings above are computed at run time; check them where they are computed.`
+        : `Nothing to fix under ${root}: every SQLite connection found sets the recommended settings (or none was found).`);
+    }
   }
   return unfixable.length || refused ? EXIT_REFUSED : 0;
 }

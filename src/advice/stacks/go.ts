@@ -67,6 +67,8 @@ export function analyseGo(files: GoFile[], rootAbs: string, problems: { file: st
     packageNames(f.tree.rootNode, names);
     byDir.set(dir, names);
   }
+  // A constant may live in another file of the package: a setting's file:line is that of the node holding it.
+  const treeRel = new Map<unknown, string>(files.map((f) => [f.tree, f.rel]));
   const out: ConnectionFinding[] = [];
   for (const f of files) {
     const imp = imports(f.tree.rootNode);
@@ -91,7 +93,7 @@ export function analyseGo(files: GoFile[], rootAbs: string, problems: { file: st
         dsnNode = args[1]!;
       }
       if (!driverId || !dsnNode) continue;
-      const finding = fromDsn(f, rootAbs, call, driverId, via, resolveGo(dsnNode, names), dsnNode, problems);
+      const finding = fromDsn(f, (n) => treeRel.get(n.tree), rootAbs, call, driverId, via, resolveGo(dsnNode, names), dsnNode, problems);
       if (finding) out.push(finding);
     }
   }
@@ -102,13 +104,13 @@ function literalOf(p: Pieces): string | undefined {
   return p.every((x) => !isUnknown(x)) ? p.map((x) => (x as { text: string }).text).join('') : undefined;
 }
 
-function fromDsn(f: GoFile, rootAbs: string, call: Node, driverId: string, via: string | undefined, pieces: Pieces, dsnNode: Node, problems: { file: string; error: string }[]): ConnectionFinding | undefined {
+function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: string, call: Node, driverId: string, via: string | undefined, pieces: Pieces, dsnNode: Node, problems: { file: string; error: string }[]): ConnectionFinding | undefined {
   // Unknown pieces become placeholders, so the DSN's own '?', '&' and '=' stay where the code puts them.
   let flat = '';
   const starts: number[] = [];
   pieces.forEach((p, i) => { starts.push(flat.length); flat += isUnknown(p) ? `\u0001${i}\u0002` : p.text; });
   const pieceAt = (offset: number) => { let i = 0; while (i + 1 < starts.length && starts[i + 1]! <= offset) i++; return pieces[i]!; };
-  const lineAt = (offset: number) => { const p = pieceAt(offset); return `${f.rel}:${!isUnknown(p) && p.node ? lineOfNode(p.node) : lineOfNode(call)}`; };
+  const lineAt = (offset: number) => { const p = pieceAt(offset); return !isUnknown(p) && p.node ? `${relOf(p.node) ?? f.rel}:${lineOfNode(p.node)}` : `${f.rel}:${lineOfNode(call)}`; };
   const q = flat.indexOf('?');
   const target = q < 0 ? flat : flat.slice(0, q);
   const expr = describe(pieces);
