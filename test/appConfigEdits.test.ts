@@ -46,7 +46,7 @@ describe('fix edits that cannot break the code', () => {
     write(root, 'c/settings.py', 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "c.sqlite3", "OPTIONS": {"init_command": "PRAGMA cache_size=-20000"}}}\n');
     fixTwice(root);
     for (const f of ['a', 'b', 'c']) pyCompiles(path.join(root, f, 'settings.py'));
-    assert.match(readFileSync(path.join(root, 'a/settings.py'), 'utf8'), /"NAME": BASE_DIR \/ "db\.sqlite3",  # the database\n/);
+    assert.match(readFileSync(path.join(root, 'a/settings.py'), 'utf8'), /"NAME": BASE_DIR \/ "db\.sqlite3", {2}# the database\n/);
     const b = runPy(path.join(root, 'b/settings.py'), 's["DATABASES"]["default"]["OPTIONS"]');
     assert.deepEqual(Object.keys(b), ['init_command', 'transaction_mode', 'timeout']);
     const c = runPy(path.join(root, 'c/settings.py'), 's["DATABASES"]["default"]["OPTIONS"]["init_command"]');
