@@ -154,8 +154,8 @@ export const db = new DatabaseSync('store.db');
 
   it('cites the setting it judged by', async () => {
     const c = (await checksFor(db.djangoOk!, findings)).get('busy_timeout')!;
-    assert.equal(c.source, 'django_ok/mysite/settings.py:8'); // the init_command that sets it
-    assert.match(c.reason, /5000 ms — set by the app at django_ok\/mysite\/settings\.py:8/);
+    assert.equal(c.source, 'django_ok/mysite/settings.py:11'); // the literal of the init_command that sets it
+    assert.match(c.reason, /5000 ms — set by the app at django_ok\/mysite\/settings\.py:11/);
     const d = (await checksFor(db.djangoPlain!, findings)).get('busy_timeout')!;
     assert.match(d.reason, /Python sqlite3\.connect\(timeout=5\.0\)/);
   });

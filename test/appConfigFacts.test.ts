@@ -158,7 +158,7 @@ DATABASES = {
 `);
     const c = connections(root);
     const a = c['a/settings.py:4']!.settings;
-    assert.deepEqual(a.journal_mode, { state: 'set', value: 'wal', at: 'a/settings.py:6' });
+    assert.deepEqual(a.journal_mode, { state: 'set', value: 'wal', at: 'a/settings.py:3' }, 'where the literal that sets it is');
     assert.equal(a.synchronous!.state, 'unknown', 'the f-string\'s {…} is computed');
     assert.equal(a.busy_timeout!.state, 'unknown', 'TIMEOUT resolves only if it is a literal number — a name is computed');
     const b = c['b/settings.py:4']!.settings;

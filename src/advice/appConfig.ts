@@ -116,7 +116,12 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
         } else findings.connections.push(...analyseNode(file, rootAbs, nearest(rel, packageDirs)));
       }
     }
-    findings.connections.push(...analyseGo(goFiles, rootAbs, findings.problems ??= []));
+    const goMods = new Map<string, string>();
+    for (const dir of goModDirs) {
+      const src = await read(dir === '.' ? 'go.mod' : `${dir}/go.mod`);
+      if (src) goMods.set(dir, src.text);
+    }
+    findings.connections.push(...analyseGo(goFiles, rootAbs, goMods, findings.problems ??= []));
     const owners = new Map<string, ConnectionFinding>();
     for (const f of pyFiles) findings.connections.push(...analyseDjango(f, rootAbs, f.project, receivers, owners), ...analysePython(f, rootAbs));
   } finally {
@@ -133,7 +138,7 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
 /** Cheap text tests first: most source files never mention SQLite. */
 function wanted(name: string, text: string): boolean {
   if (name.endsWith('.go')) return /sqlite|sql\.Open|sql\.Register|const|var/.test(text);
-  if (name.endsWith('.py')) return /DATABASES|sqlite3|create_engine|create_async_engine|connection_created|dj_database_url/.test(text);
+  if (name.endsWith('.py')) return /DATABASES|django\.db\.backends|sqlite3|create_engine|create_async_engine|connection_created|dj_database_url/.test(text);
   return mentionsSqliteModule(text);
 }
 

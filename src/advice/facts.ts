@@ -51,13 +51,13 @@ export function normalise(name: string, raw: string): string | undefined {
   }
 }
 
-/** The judged settings among raw pragmas: name → normalised value, each at `at`. */
-export function judgedFrom(pragmas: Record<string, string>, at: string): Observed['set'] {
+/** The judged settings among raw pragmas: name → normalised value, each at `at` (or where `at` says that one is). */
+export function judgedFrom(pragmas: Record<string, string>, at: string | ((name: SettingName) => string)): Observed['set'] {
   const out: Observed['set'] = {};
   for (const name of SETTING_NAMES) {
     const raw = pragmas[name];
     const value = raw === undefined ? undefined : normalise(name, raw);
-    if (value !== undefined) out[name] = { value, at };
+    if (value !== undefined) out[name] = { value, at: typeof at === 'string' ? at : at(name) };
   }
   return out;
 }

@@ -40,3 +40,10 @@ export function parsePragmaSql(sql: string): Record<string, string> {
   }
   return out;
 }
+
+/** The literal piece that names `PRAGMA <name>` (its node: the adjacent literal's own line), if one does. */
+export function pieceNaming(pieces: Pieces, name: string): Node | undefined {
+  const re = new RegExp(`PRAGMA\\s+(?:\\w+\\.)?${name.replace(/\W/g, '')}\\b`, 'i');
+  for (const p of pieces) if (!isUnknown(p) && p.node && re.test(p.text)) return p.node;
+  return undefined;
+}

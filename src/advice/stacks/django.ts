@@ -26,7 +26,7 @@ export function analyseDjango(f: PyFile, rootAbs: string, project: DjangoProject
   const names = moduleNames(f.tree.rootNode);
   const baseDir = resolveBaseDir(names, path.join(rootAbs, path.dirname(f.rel)));
   const out: ConnectionFinding[] = [];
-  for (const e of djangoEntries(f.tree.rootNode, f.rel, names)) {
+  for (const e of djangoEntries(f.tree.rootNode, f.rel, names, f.text)) {
     const mine = receivers.filter((r) => r.project === project.root);
     for (const r of mine) {
       for (const [k, v] of Object.entries(judgedFrom(r.pragmas, `${r.rel}:${r.line}`))) if (!e.observed.set[k as keyof typeof e.observed.set]) e.observed.set[k as keyof typeof e.observed.set] = v;

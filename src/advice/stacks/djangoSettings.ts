@@ -1,6 +1,6 @@
 import { Observed, judgedFrom, normalise } from '../facts';
 import { SETTING_NAMES } from '../findings';
-import { Pieces, isUnknown, literal, parsePragmaSql } from '../pieces';
+import { Pieces, isUnknown, literal, parsePragmaSql, pieceNaming, unknowns } from '../pieces';
 import { Node, lineOfNode } from '../syntax/treeSitter';
 import { PyNames, derefPy, dictPairs, resolvePy } from './pyValues';
 
@@ -24,35 +24,63 @@ export interface DjangoEntry {
   pragmas: Record<string, string>;
 }
 
-const SQLITE_ENGINE = /^django\.db\.backends\.sqlite3$/;
+/** ENGINE names the sqlite3 backend, or is "django.db.backends." + a run-time choice in a module that names sqlite3. */
+function isSqliteEngine(value: Node, names: PyNames, text: string): boolean {
+  const pieces = resolvePy(value, names);
+  const known = pieces.filter((p) => !isUnknown(p)).map((p) => (p as { text: string }).text);
+  if (known.some((k) => k.includes('django.db.backends.sqlite3'))) return true;
+  if (value.type === 'boolean_operator') return value.namedChildren.some((c) => !!c && isSqliteEngine(c, names, text));
+  return known.join('') === 'django.db.backends.' && pieces.some(isUnknown) && /["']sqlite3["']/.test(text);
+}
 
-/** The dict a module-level `DATABASES = …` binds, and later `DATABASES[alias][…] = …` statements. */
-export function djangoEntries(root: Node, rel: string, names: PyNames): DjangoEntry[] {
+/** The subscript path a dict is bound to: `X = {…}` → [X]; `DATABASES = {"default": {…}}` → [DATABASES, default]. */
+function bindingPath(dict: Node, names: PyNames): string[] | undefined {
+  const parent = dict.parent;
+  if (parent?.type === 'assignment') return subscriptPath(parent.childForFieldName('left')!, names) ?? (parent.childForFieldName('left')!.type === 'identifier' ? [parent.childForFieldName('left')!.text] : undefined);
+  if (parent?.type === 'pair' && parent.parent?.type === 'dictionary') {
+    const key = literal(resolvePy(parent.childForFieldName('key')!, names));
+    const outer = bindingPath(parent.parent, names);
+    return key !== undefined && outer ? [...outer, key] : undefined;
+  }
+  return undefined;
+}
+
+/** A conditional OPTIONS (`{…} if sqlite else {}`): the branch that holds settings is the SQLite one. */
+function settingsBranch(value: Node, names: PyNames): Node {
+  const v = derefPy(value, names);
+  if (v.type === 'conditional_expression') {
+    const dicts = v.namedChildren.filter((c): c is Node => !!c && c.type === 'dictionary');
+    return dicts.find((d) => d.namedChildren.some((c) => c?.type === 'pair')) ?? v;
+  }
+  if (v.type === 'parenthesized_expression' && v.namedChildren[0]) return settingsBranch(v.namedChildren[0], names);
+  return v;
+}
+
+/** Every dict literal of a settings module whose ENGINE is SQLite, with its OPTIONS as they take effect. */
+export function djangoEntries(root: Node, rel: string, names: PyNames, text: string): DjangoEntry[] {
   const out: DjangoEntry[] = [];
-  const assigns = root.namedChildren.filter((s): s is Node => !!s && s.type === 'expression_statement').map((s) => s.namedChildren[0]).filter((a): a is Node => a?.type === 'assignment');
-  const top = assigns.filter((a) => a.childForFieldName('left')?.text === 'DATABASES');
-  const dbDict = top.length === 1 ? derefPy(top[0]!.childForFieldName('right')!, names) : undefined;
-  if (!dbDict || dbDict.type !== 'dictionary') return out;
-  const { pairs } = dictPairs(dbDict, names);
-  for (const [alias, pair] of pairs) {
-    const entry = derefPy(pair.childForFieldName('value')!, names);
-    if (entry.type !== 'dictionary') continue;
+  const assigns = root.descendantsOfType('assignment').filter((a): a is Node => !!a);
+  for (const entry of root.descendantsOfType('dictionary')) {
+    if (!entry) continue;
     const { pairs: keys, opaque } = dictPairs(entry, names);
     const enginePair = keys.get('ENGINE');
     const engine = enginePair?.childForFieldName('value');
-    if (!engine || !SQLITE_ENGINE.test(literal(resolvePy(engine, names)) ?? '')) continue;
-    const e: DjangoEntry = { alias, aliasNode: pair.childForFieldName('key')!, entry, engine: enginePair!, name: keys.get('NAME')?.childForFieldName('value') ?? undefined, observed: { set: {}, unknown: {} }, pragmas: {} };
+    if (!engine || !isSqliteEngine(engine, names, text)) continue;
+    const binding = bindingPath(entry, names);
+    const alias = binding?.[binding.length - 1] ?? 'default';
+    const e: DjangoEntry = { alias, aliasNode: enginePair!, entry, engine: enginePair!, name: keys.get('NAME')?.childForFieldName('value') ?? undefined, observed: { set: {}, unknown: {} }, pragmas: {} };
     const optionsValue = keys.get('OPTIONS')?.childForFieldName('value') ?? undefined;
-    let options = optionsValue ? derefPy(optionsValue, names) : undefined;
+    let options = optionsValue ? settingsBranch(optionsValue, names) : undefined;
     if (!optionsValue && opaque.length) e.observed.allUnknown = { expression: opaque.map((o) => o.text).join(', '), at: `${rel}:${lineOfNode(opaque[0]!)}` };
-    // Later statements win: DATABASES["alias"]["OPTIONS"] = … and DATABASES["alias"]["OPTIONS"]["key"] = ….
+    // Later statements win: X["OPTIONS"] = … and X["OPTIONS"]["key"] = …, where X is the path the entry is bound to.
     const overrides: { key: string; value: Node }[] = [];
-    for (const a of assigns) {
+    for (const a of binding ? assigns : []) {
+      if (a.startIndex < entry.endIndex) continue;
       const path = subscriptPath(a.childForFieldName('left')!, names);
-      if (!path || path[0] !== 'DATABASES' || path[1] !== alias) continue;
+      if (!path || path.length < binding!.length + 1 || binding!.some((k, i) => path[i] !== k) || path[binding!.length] !== 'OPTIONS') continue;
       const value = a.childForFieldName('right')!;
-      if (path.length === 3 && path[2] === 'OPTIONS') { options = derefPy(value, names); overrides.length = 0; }
-      else if (path.length === 4 && path[2] === 'OPTIONS') overrides.push({ key: path[3]!, value });
+      if (path.length === binding!.length + 1) { options = settingsBranch(value, names); overrides.length = 0; }
+      else if (path.length === binding!.length + 2) overrides.push({ key: path[binding!.length + 1]!, value });
     }
     if (options && options.type !== 'dictionary') {
       e.optionsExpr = options;
@@ -71,21 +99,23 @@ export function djangoEntries(root: Node, rel: string, names: PyNames): DjangoEn
 }
 
 function readOptions(e: DjangoEntry, values: Map<string, Node>, rel: string, names: PyNames): void {
-  const init = values.get('init_command');
-  if (init) {
-    const pieces = resolvePy(init, names);
-    e.initCommand = { node: init, pieces };
-    const known = pieces.filter((p) => !isUnknown(p)).map((p) => (p as { text: string }).text).join(' ');
-    const pragmas = parsePragmaSql(known);
-    Object.assign(e.pragmas, pragmas);
-    Object.assign(e.observed.set, judgedFrom(pragmas, `${rel}:${lineOfNode(init)}`));
-    if (pieces.some(isUnknown)) for (const n of SETTING_NAMES) if (!e.observed.set[n]) e.observed.unknown[n] = { expression: init.text, at: `${rel}:${lineOfNode(init)}` };
-  }
+  // timeout is sqlite3.connect's; an init_command busy_timeout runs after it and wins.
   const timeout = values.get('timeout');
   if (timeout) {
     const seconds = timeout.type === 'integer' || timeout.type === 'float' ? Number(timeout.text.replace(/_/g, '')) : NaN;
     if (Number.isFinite(seconds)) e.observed.set.busy_timeout = { value: normalise('busy_timeout', String(Math.round(seconds * 1000)))!, at: `${rel}:${lineOfNode(timeout)}` };
     else e.observed.unknown.busy_timeout = { expression: timeout.text, at: `${rel}:${lineOfNode(timeout)}` };
+  }
+  const init = values.get('init_command');
+  if (init) {
+    const pieces = resolvePy(init, names);
+    e.initCommand = { node: init, pieces };
+    // A run-time piece stands as \u0001: a value that holds one is unknown, not the literal around it.
+    const parsed = parsePragmaSql(pieces.map((p) => (isUnknown(p) ? '\u0001' : p.text)).join(''));
+    const pragmas = Object.fromEntries(Object.entries(parsed).filter(([, v]) => !v.includes('\u0001')));
+    Object.assign(e.pragmas, pragmas);
+    Object.assign(e.observed.set, judgedFrom(pragmas, (name) => `${rel}:${lineOfNode(pieceNaming(pieces, name) ?? init)}`));
+    if (pieces.some(isUnknown)) for (const n of SETTING_NAMES) if (!pragmas[n]) e.observed.unknown[n] = { expression: parsed[n]?.includes('\u0001') ? unknowns(pieces).join(' ') : init.text, at: `${rel}:${lineOfNode(init)}` };
   }
   const mode = values.get('transaction_mode');
   const modeText = mode ? literal(resolvePy(mode, names)) : undefined;

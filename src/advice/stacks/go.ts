@@ -1,13 +1,14 @@
 import * as path from 'node:path';
 import { normalise } from '../facts';
-import { effectiveSettings, Observed } from '../facts';
-import { ConnectionFinding, SettingName } from '../findings';
-import { Pieces, describe, isUnknown } from '../pieces';
+import { effectiveSettings, judgedFrom, Observed } from '../facts';
+import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
+import { Pieces, describe, isUnknown, literal, parsePragmaSql } from '../pieces';
 import { setPlanner } from '../planners';
 import { RECOMMENDED } from '../recommended';
 import { scopeOf } from '../scope';
 import { Node, lineOfNode } from '../syntax/treeSitter';
-import { GoNames, goString, packageNames, resolveGo } from './goValues';
+import { imports, moduleDriver, registeredDrivers } from './goDrivers';
+import { GoNames, packageNames, resolveGo } from './goValues';
 import { goParams } from './goParams';
 
 /**
@@ -27,39 +28,36 @@ const GORM_DIALECTORS: Record<string, string> = {
   'github.com/glebarez/sqlite': 'modernc.org/sqlite',
   'github.com/ncruces/go-sqlite3/gormlite': 'ncruces/go-sqlite3',
 };
-const OPENERS = new Set(['Open', 'Connect', 'MustOpen', 'MustConnect', 'OpenDB']);
+const OPENERS = /^(Open|Connect|MustOpen|MustConnect|OpenDB|OpenContext|ConnectContext|MustConnectContext)$/;
 
-function imports(root: Node): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const spec of root.descendantsOfType('import_spec')) {
-    const p = spec?.childForFieldName('path');
-    const importPath = p ? goString(p) : undefined;
-    if (!importPath) continue;
-    const alias = spec!.childForFieldName('name')?.text ?? importPath.split('/').pop()!;
-    out.set(alias, importPath);
+/** `X.Exec(…"PRAGMA …")` in a package: applied to every connection the package opens (a pool's first connection, at least). */
+function packagePragmas(f: GoFile, names: GoNames): { pragmas: Record<string, string>; at: Map<string, string>; unknown: string[] } {
+  const out = { pragmas: {} as Record<string, string>, at: new Map<string, string>(), unknown: [] as string[] };
+  const toggled = new Set<string>();
+  for (const call of f.tree.rootNode.descendantsOfType('call_expression')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || fn?.type !== 'selector_expression' || !/^(Exec|ExecContext|MustExec|MustExecContext)$/.test(fn.childForFieldName('field')?.text ?? '')) continue;
+    for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (!arg || !/PRAGMA/i.test(arg.text) && arg.type !== 'identifier' && arg.type !== 'binary_expression') continue;
+      const pieces = resolveGo(arg, names);
+      const text = pieces.map((p) => (isUnknown(p) ? '\u0001' : p.text)).join('');
+      if (!/PRAGMA/i.test(text)) continue;
+      const found = parsePragmaSql(text);
+      for (const [k, v] of Object.entries(found)) {
+        if (v.includes('\u0001')) continue;
+        // A pragma the package sets to two values (foreign_keys off, then on again around a migration) is toggled, not configured.
+        if (out.pragmas[k] !== undefined && out.pragmas[k]!.toLowerCase() !== v.toLowerCase()) toggled.add(k);
+        out.pragmas[k] = v;
+        out.at.set(k, `${f.rel}:${lineOfNode(call)}`);
+      }
+      if (/PRAGMA\s*\u0001|=\s*\u0001/i.test(text)) out.unknown.push(arg.text);
+    }
   }
+  for (const k of toggled) { delete out.pragmas[k]; out.at.delete(k); }
   return out;
 }
 
-/** Driver names registered in the project: the drivers' own names plus sql.Register("name", &sqlite3.SQLiteDriver{…}). */
-function registeredDrivers(files: GoFile[]): Map<string, string> {
-  const paths = new Set(files.flatMap((f) => [...imports(f.tree.rootNode).values()]));
-  const names = new Map<string, string>();
-  names.set('sqlite', 'modernc.org/sqlite');
-  names.set('sqlite3', paths.has('github.com/ncruces/go-sqlite3/driver') && !paths.has('github.com/mattn/go-sqlite3') ? 'ncruces/go-sqlite3' : 'mattn/go-sqlite3');
-  for (const f of files) {
-    for (const call of f.tree.rootNode.descendantsOfType('call_expression')) {
-      if (call?.childForFieldName('function')?.text !== 'sql.Register') continue;
-      const [name, drv] = call.childForFieldName('arguments')?.namedChildren ?? [];
-      const n = name ? goString(name) : undefined;
-      if (n && drv && /SQLiteDriver\b/.test(drv.text)) names.set(n, 'mattn/go-sqlite3');
-    }
-  }
-  return names;
-}
-
-export function analyseGo(files: GoFile[], rootAbs: string, problems: { file: string; error: string }[]): ConnectionFinding[] {
-  const drivers = registeredDrivers(files);
+export function analyseGo(files: GoFile[], rootAbs: string, goMods: ReadonlyMap<string, string>, problems: { file: string; error: string }[]): ConnectionFinding[] {
   const byDir = new Map<string, GoNames>();
   for (const f of files) {
     const dir = path.posix.dirname(f.rel);
@@ -67,44 +65,78 @@ export function analyseGo(files: GoFile[], rootAbs: string, problems: { file: st
     packageNames(f.tree.rootNode, names);
     byDir.set(dir, names);
   }
-  // A constant may live in another file of the package: a setting's file:line is that of the node holding it.
+  // Build-tagged files define one name twice (dbDriver in db_open_cgo.go and db_open_nocgo.go): each build reads its own.
+  const namesOf = (f: GoFile, prefer: unknown = f.tree): GoNames => new Map([...byDir.get(path.posix.dirname(f.rel))!].map(([k, defs]) => {
+    const own = defs.filter((d) => d.tree === prefer);
+    return [k, defs.length > 1 && own.length ? own : defs];
+  }));
+  const drivers = registeredDrivers(files, (f) => namesOf(f));
   const treeRel = new Map<unknown, string>(files.map((f) => [f.tree, f.rel]));
+  const pragmasByDir = new Map<string, ReturnType<typeof packagePragmas>>();
+  for (const f of files) {
+    if (f.rel.endsWith('_test.go')) continue;
+    const dir = path.posix.dirname(f.rel);
+    const mine = packagePragmas(f, namesOf(f));
+    const acc: ReturnType<typeof packagePragmas> = pragmasByDir.get(dir) ?? { pragmas: {}, at: new Map(), unknown: [] };
+    for (const [k, v] of Object.entries(mine.pragmas)) {
+      if (acc.pragmas[k] !== undefined && acc.pragmas[k]!.toLowerCase() !== v.toLowerCase()) { acc.unknown.push(`PRAGMA ${k} set to both ${acc.pragmas[k]} and ${v}`); delete acc.pragmas[k]; continue; }
+      acc.pragmas[k] = v;
+      acc.at.set(k, mine.at.get(k)!);
+    }
+    acc.unknown.push(...mine.unknown);
+    pragmasByDir.set(dir, acc);
+  }
   const out: ConnectionFinding[] = [];
   for (const f of files) {
     const imp = imports(f.tree.rootNode);
-    const names = byDir.get(path.posix.dirname(f.rel))!;
+    const modDriver = moduleDriver(goMods.get(nearestDir(f.rel, goMods)));
     for (const call of f.tree.rootNode.descendantsOfType('call_expression')) {
       const fn = call?.childForFieldName('function');
       if (!call || fn?.type !== 'selector_expression') continue;
       const pkg = fn.childForFieldName('operand')?.text ?? '';
       const method = fn.childForFieldName('field')?.text ?? '';
-      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-      let driverId: string | undefined;
-      let via: string | undefined;
-      let dsnNode: Node | undefined;
+      let args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
+      if (method.endsWith('Context')) args = args.slice(1);
       const dialector = GORM_DIALECTORS[imp.get(pkg) ?? ''];
-      if (dialector && method === 'Open' && args.length === 1) {
-        [driverId, via, dsnNode] = [dialector, 'gorm', args[0]!];
-      } else if (OPENERS.has(method) && args.length === 2) {
-        const name = goString(args[0]!) ?? (args[0]!.type === 'identifier' ? literalOf(resolveGo(args[0]!, names)) : undefined);
-        driverId = name ? drivers.get(name) : undefined;
+      const variants: { driverId: string; via?: string; dsn: Node; names: GoNames; note?: string }[] = [];
+      if (dialector && method === 'Open' && args.length === 1) variants.push({ driverId: dialector, via: 'gorm', dsn: args[0]!, names: namesOf(f) });
+      else if (OPENERS.test(method) && args.length === 2 && (pkg === 'sql' || /sqlx|entgo\.io|dbx|otelsql|sqltrace/.test(imp.get(pkg) ?? ''))) {
         const importPath = imp.get(pkg) ?? '';
-        via = importPath.includes('sqlx') ? 'sqlx' : importPath.includes('entgo.io') ? 'ent' : importPath.includes('dbx') ? 'dbx' : undefined;
-        dsnNode = args[1]!;
+        const via = importPath.includes('sqlx') ? 'sqlx' : importPath.includes('entgo.io') ? 'ent' : importPath.includes('dbx') ? 'dbx' : undefined;
+        const nameNode = args[0]!;
+        const defs = nameNode.type === 'identifier' ? byDir.get(path.posix.dirname(f.rel))!.get(nameNode.text) ?? [] : [];
+        const builds = defs.length > 1 ? [...new Set(defs.map((d) => d.tree))] : [f.tree];
+        for (const build of builds) {
+          const names = namesOf(f, build);
+          const name = literal(resolveGo(nameNode, names));
+          const driverId = name !== undefined ? drivers.get(name) : modDriver;
+          if (driverId) variants.push({ driverId, via, dsn: args[1]!, names, note: name === undefined ? `the driver name is computed at run time (${nameNode.text}); assumed to be the module's only SQLite driver, ${driverId}` : undefined });
+        }
       }
-      if (!driverId || !dsnNode) continue;
-      const finding = fromDsn(f, (n) => treeRel.get(n.tree), rootAbs, call, driverId, via, resolveGo(dsnNode, names), dsnNode, problems);
-      if (finding) out.push(finding);
+      for (const v of variants) {
+        const finding = fromDsn(f, (n) => treeRel.get(n.tree), rootAbs, call, v.driverId, v.via, resolveGo(v.dsn, v.names), v.dsn, problems, pragmasByDir.get(path.posix.dirname(f.rel)));
+        if (finding && v.note) finding.notes.push(v.note);
+        if (finding) out.push(finding);
+      }
     }
   }
   return out;
+}
+
+function nearestDir(rel: string, dirs: ReadonlyMap<string, unknown>): string {
+  let dir = path.posix.dirname(rel);
+  for (;;) {
+    if (dirs.has(dir)) return dir;
+    if (dir === '.' || dir === '') return '.';
+    dir = path.posix.dirname(dir);
+  }
 }
 
 function literalOf(p: Pieces): string | undefined {
   return p.every((x) => !isUnknown(x)) ? p.map((x) => (x as { text: string }).text).join('') : undefined;
 }
 
-function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: string, call: Node, driverId: string, via: string | undefined, pieces: Pieces, dsnNode: Node, problems: { file: string; error: string }[]): ConnectionFinding | undefined {
+function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: string, call: Node, driverId: string, via: string | undefined, pieces: Pieces, dsnNode: Node, problems: { file: string; error: string }[], pkg?: ReturnType<typeof packagePragmas>): ConnectionFinding | undefined {
   // Unknown pieces become placeholders, so the DSN's own '?', '&' and '=' stay where the code puts them.
   let flat = '';
   const starts: number[] = [];
@@ -148,6 +180,11 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
       const v = normalise(name, raw);
       if (v !== undefined) observed.set[name] = { value: v, at: lineAt(at) };
     }
+  }
+  // PRAGMAs the package executes: what the DSN does not set.
+  if (pkg) {
+    for (const [k, v] of Object.entries(judgedFrom(pkg.pragmas, (name) => pkg.at.get(name)!))) observed.set[k as SettingName] ??= v;
+    if (pkg.unknown.length) for (const n of SETTING_NAMES) if (!observed.set[n]) observed.unknown[n] ??= { expression: pkg.unknown.join(', ') };
   }
   // ncruces applies busy_timeout(60000) only when the DSN has no _pragma at all.
   if (driverId === 'ncruces/go-sqlite3' && /(^|&)_pragma=/.test(flat.slice(q + 1)) && q >= 0) observed.defaults = { busy_timeout: { value: '0', source: 'ncruces/go-sqlite3 driver: a DSN with _pragma gets no default busy_timeout' } };
