@@ -27,6 +27,7 @@ export const SQLITE_DEFAULTS: Record<SettingName, DefaultValue> = {
   cache_size: { value: '-2000', source: 'SQLite default (https://www.sqlite.org/pragma.html#pragma_cache_size): about 2 MB' },
 };
 
+const NODE_SQLITE3_TIMEOUT: DefaultValue = { value: '1000', source: 'node-sqlite3 src/database.cc: sqlite3_busy_timeout(db->_handle, 1000) on open' };
 const PY_TIMEOUT: DefaultValue = { value: '5000', source: 'Python sqlite3.connect(timeout=5.0) (https://docs.python.org/3/library/sqlite3.html#sqlite3.connect)' };
 const BETTER: Driver['defaults'] = {
   busy_timeout: { value: '5000', source: 'better-sqlite3 docs/api.md: options.timeout defaults to 5000' },
@@ -49,12 +50,14 @@ export const DRIVERS: readonly Driver[] = [
   { id: 'node:sqlite', stack: 'node', spelling: 'exec', defaults: {
     foreign_keys: { value: 'on', source: 'Node docs (sqlite.md): enableForeignKeyConstraints defaults to true' },
   } },
-  { id: 'sqlite3', stack: 'node', spelling: 'exec', defaults: {}, note: 'node-sqlite3: db.configure("busyTimeout", ms) or PRAGMA statements after opening' },
+  { id: 'sqlite3', stack: 'node', spelling: 'exec', defaults: { busy_timeout: NODE_SQLITE3_TIMEOUT }, note: 'node-sqlite3: db.configure("busyTimeout", ms) or PRAGMA statements after opening' },
   { id: 'knex', stack: 'node', spelling: 'after-create', defaults: {}, note: 'knex: pragmas go in pool.afterCreate; the driver\'s defaults apply otherwise' },
   { id: 'typeorm', stack: 'node', spelling: 'none', defaults: {
+    busy_timeout: { ...NODE_SQLITE3_TIMEOUT, source: `TypeORM SqliteDriver sets none unless busyTimeout > 0: ${NODE_SQLITE3_TIMEOUT.source}` },
     foreign_keys: { value: 'on', source: 'TypeORM SqliteDriver/BetterSqlite3Driver createDatabaseConnection: PRAGMA foreign_keys = ON' },
   }, note: 'TypeORM: enableWAL: true and busyTimeout in the data source options; prepareDatabase for other pragmas' },
   { id: 'sequelize', stack: 'node', spelling: 'none', defaults: {
+    busy_timeout: { ...NODE_SQLITE3_TIMEOUT, source: `Sequelize sets none: ${NODE_SQLITE3_TIMEOUT.source}` },
     foreign_keys: { value: 'on', source: 'Sequelize sqlite connection-manager: PRAGMA FOREIGN_KEYS=ON unless foreignKeys: false' },
   }, note: 'Sequelize: pragmas through a hook on the raw connection (afterConnect)' },
   { id: 'drizzle', stack: 'node', spelling: 'none', defaults: {}, note: 'Drizzle wraps the driver it is given: the settings are that driver\'s' },

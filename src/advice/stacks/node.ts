@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import { effectiveSettings, judgedFrom, normalise, Observed } from '../facts';
-import { ConnectionFinding } from '../findings';
+import { conditionOf } from '../syntax/conditions';
+import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { isUnknown, literal, parsePragmaSql } from '../pieces';
 import { setPlanner } from '../planners';
 import { scopeOf } from '../scope';
 import { Node, lineOfNode, walkNodes } from '../syntax/treeSitter';
 import { JsNames, moduleConsts, objectProps, resolveJs } from './jsValues';
 import { planNodePragmas, statementOf } from './nodeEdits';
+import { ormConfig } from './nodeOrms';
 
 /**
  * Node: `new Database(file)` (better-sqlite3), `new DatabaseSync(file)`
@@ -41,6 +43,8 @@ function bindings(root: Node): Map<string, string> {
       if (name?.type === 'identifier') out.set(name.text, mod);
     }
   }
+  // `const [{ default: Database }] = await Promise.all([import("better-sqlite3"), …])`: the name a dynamic import gives.
+  if (!out.has('Database') && /import\(\s*["']better-sqlite3["']\s*\)/.test(root.text)) out.set('Database', 'better-sqlite3');
   return out;
 }
 
@@ -64,15 +68,15 @@ export function analyseNode(f: JsFile, rootAbs: string, packageDir: string): Con
       const ctor = n.childForFieldName('constructor');
       const driverId = ctor ? driverOfConstructor(ctor, bound) : undefined;
       if (driverId) out.push(instance(f, n, driverId, names, rootAbs, packageDir));
-    } else if (n.type === 'call_expression' && /^(knex|Knex)$/.test(n.childForFieldName('function')?.text ?? '')) {
-      const k = knex(f, n, names, rootAbs, packageDir);
-      if (k) out.push(k);
+    } else if (n.type === 'object') {
+      const orm = ormConfig(f, n, names, rootAbs, packageDir);
+      if (orm) out.push(orm);
     }
   }
   return out;
 }
 
-function fileOf(arg: Node | undefined, names: JsNames, rootAbs: string, packageDir: string): { expr: string; database?: string; literal?: string } {
+export function fileOf(arg: Node | undefined, names: JsNames, rootAbs: string, packageDir: string): { expr: string; database?: string; literal?: string } {
   if (!arg) return { expr: '', literal: '' };
   const lit = literal(resolveJs(arg, names));
   return { expr: arg.text, literal: lit, database: lit === undefined || lit === ':memory:' || lit === '' ? undefined : path.resolve(rootAbs, packageDir, lit) };
@@ -91,27 +95,41 @@ function receiverOf(expr: Node): { name?: string; scope: Node } {
   return { name, scope };
 }
 
-/** PRAGMAs set through `<receiver>.pragma('…')`, `.exec('PRAGMA …')`, `.run('PRAGMA …')` in `scope`. */
-function pragmasOn(receiver: string, scope: Node, names: JsNames, chainedFrom?: Node): { pragmas: Record<string, string>; unknown: string[]; line?: number } {
-  const pragmas: Record<string, string> = {};
-  const unknown: string[] = [];
-  let line: number | undefined;
+/** PRAGMAs set through `<receiver>.pragma('…')`, `.exec('PRAGMA …')`, `.run('PRAGMA …')` in `scope` (any receiver when undefined). */
+export function pragmasOn(receiver: string | undefined, scope: Node, names: JsNames, rel: string, chainedFrom?: Node): Found {
+  const out: Found = { pragmas: {}, at: new Map(), conditional: new Map(), unknown: [] };
   for (const c of scope.descendantsOfType('call_expression')) {
     const fn = c?.childForFieldName('function');
-    if (!c || fn?.type !== 'member_expression') continue;
-    const method = fn.childForFieldName('property')?.text ?? '';
-    const obj = fn.childForFieldName('object');
-    const onReceiver = obj?.text === receiver || (chainedFrom && obj && obj.startIndex <= chainedFrom.startIndex && obj.endIndex >= chainedFrom.endIndex);
-    if (!onReceiver || !/^(pragma|exec|run)$/.test(method)) continue;
+    if (!c || !fn) continue;
+    // With no receiver to follow (a pool hook's own connection), a helper that runs SQL counts too: asyncRun("PRAGMA …").
+    if (fn.type !== 'member_expression' && !(receiver === undefined && fn.type === 'identifier')) continue;
+    const method = fn.type === 'member_expression' ? fn.childForFieldName('property')?.text ?? '' : 'exec';
+    const obj = fn.type === 'member_expression' ? fn.childForFieldName('object') : undefined;
+    const onReceiver = receiver === undefined || obj?.text === receiver || (chainedFrom && obj && obj.startIndex <= chainedFrom.startIndex && obj.endIndex >= chainedFrom.endIndex);
+    if (!onReceiver || !/^(pragma|exec|run|raw)$/.test(method)) continue;
     const arg = c.childForFieldName('arguments')?.namedChildren[0];
     if (!arg) continue;
     const pieces = resolveJs(arg, names);
     const text = pieces.filter((p) => !isUnknown(p)).map((p) => (p as { text: string }).text).join('');
     const found = parsePragmaSql(method === 'pragma' ? `PRAGMA ${text}` : text);
-    if (Object.keys(found).length) { Object.assign(pragmas, found); line ??= lineOfNode(c); }
-    else if (pieces.some(isUnknown) && (method === 'pragma' || /PRAGMA/i.test(text))) unknown.push(arg.text);
+    const condition = conditionOf(c, scope);
+    for (const [k, v] of Object.entries(found)) {
+      if (condition) { out.conditional.set(k, condition); continue; }
+      out.pragmas[k] = v;
+      out.at.set(k, `${rel}:${lineOfNode(c)}`);
+    }
+    if (!Object.keys(found).length && pieces.some(isUnknown) && (method === 'pragma' || /PRAGMA/i.test(text))) out.unknown.push(arg.text);
   }
-  return { pragmas, unknown, line };
+  return out;
+}
+
+export interface Found { pragmas: Record<string, string>; at: Map<string, string>; conditional: Map<string, string>; unknown: string[] }
+
+/** What found pragmas say: set where they always run, unknown where a condition or a computed statement decides. */
+export function observeFound(o: Observed, found: Found, at: string): void {
+  Object.assign(o.set, judgedFrom(found.pragmas, (name) => found.at.get(name)!));
+  for (const [k, cond] of found.conditional) if ((SETTING_NAMES as readonly string[]).includes(k) && !o.set[k as SettingName]) o.unknown[k as SettingName] = { expression: cond };
+  if (found.unknown.length) o.allUnknown = { expression: found.unknown.join(', '), at };
 }
 
 function instance(f: JsFile, expr: Node, driverId: string, names: JsNames, rootAbs: string, packageDir: string): ConnectionFinding {
@@ -120,9 +138,8 @@ function instance(f: JsFile, expr: Node, driverId: string, names: JsNames, rootA
   const opts = objectProps(args[1]);
   const { name, scope } = receiverOf(expr);
   const observed: Observed = { set: {}, unknown: {} };
-  const found = name ? pragmasOn(name, scope, names, expr) : pragmasOn('\u0000', scope, names, expr);
-  Object.assign(observed.set, judgedFrom(found.pragmas, `${f.rel}:${found.line ?? lineOfNode(expr)}`));
-  if (found.unknown.length) observed.allUnknown = { expression: found.unknown.join(', '), at: `${f.rel}:${lineOfNode(expr)}` };
+  const found = pragmasOn(name ?? '\u0000', scope, names, f.rel, expr);
+  observeFound(observed, found, `${f.rel}:${lineOfNode(expr)}`);
   const timeout = opts.get('timeout');
   if (timeout) {
     const v = normalise('busy_timeout', timeout.text);
@@ -139,30 +156,5 @@ function instance(f: JsFile, expr: Node, driverId: string, names: JsNames, rootA
   };
   const statement = statementOf(expr);
   setPlanner(finding, (missing) => planNodePragmas(f, expr, statement, name, scope, driverId, missing));
-  return finding;
-}
-
-function knex(f: JsFile, call: Node, names: JsNames, rootAbs: string, packageDir: string): ConnectionFinding | undefined {
-  const cfg = objectProps(call.childForFieldName('arguments')?.namedChildren[0]);
-  const client = cfg.get('client');
-  const clientName = client ? literal(resolveJs(client, names)) : undefined;
-  if (!clientName || !/^(sqlite3|better-sqlite3)$/.test(clientName)) return undefined;
-  const conn = objectProps(cfg.get('connection'));
-  const file = fileOf(conn.get('filename'), names, rootAbs, packageDir);
-  const observed: Observed = { set: {}, unknown: {} };
-  const after = objectProps(cfg.get('pool')).get('afterCreate');
-  let line: number | undefined;
-  if (after) {
-    const param = after.childForFieldName('parameters')?.namedChildren[0]?.text ?? after.namedChildren.find((c) => c?.type === 'identifier')?.text;
-    const found = param ? pragmasOn(param, after, names) : { pragmas: {}, unknown: [], line: undefined };
-    line = found.line;
-    Object.assign(observed.set, judgedFrom(found.pragmas, `${f.rel}:${line ?? lineOfNode(after)}`));
-  }
-  const driverId = clientName === 'sqlite3' ? 'sqlite3' : 'better-sqlite3';
-  const finding: ConnectionFinding = {
-    stack: 'node', driver: driverId, via: 'knex', scope: scopeOf(f.rel, file.literal), file: f.rel, line: lineOfNode(call),
-    databaseExpr: file.literal ?? file.expr, database: file.database, pragmas: {}, settings: effectiveSettings(driverId, observed), notes: ['knex', driverId],
-  };
-  setPlanner(finding, (missing) => `knex opens its connections itself: add pool: { afterCreate: (conn, done) => { ${missing.map((m) => driverId === 'better-sqlite3' ? `conn.pragma('${m.name} = ${m.value}');` : `conn.run('PRAGMA ${m.name}=${m.value}');`).join(' ')} done(null, conn); } } to the knex config`);
   return finding;
 }

@@ -54,8 +54,26 @@ export function resolvePy(node: Node, names: PyNames, depth = 0): Pieces {
     const v = names.get(node.text);
     if (v?.length === 1) return resolvePy(v[0]!, names, depth + 1);
   }
+  // "sqlite:///{0}".format(path): the literal parts are known, each {…} is the argument's (run-time) value.
+  const fn = node.type === 'call' ? node.childForFieldName('function') : undefined;
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
+    const template = literalOf(resolvePy(fn.childForFieldName('object')!, names, depth + 1));
+    if (template !== undefined) {
+      const out: Pieces = [];
+      let last = 0;
+      for (const m of template.matchAll(/\{[^{}]*\}/g)) {
+        if (m.index! > last) out.push({ text: template.slice(last, m.index!) });
+        out.push({ unknown: `${m[0]} of ${node.text}` });
+        last = m.index! + m[0].length;
+      }
+      if (last < template.length) out.push({ text: template.slice(last) });
+      return out;
+    }
+  }
   return unknown;
 }
+
+const literalOf = (p: Pieces) => (p.every((x) => 'text' in x) ? p.map((x) => (x as { text: string }).text).join('') : undefined);
 
 /** The node a name stands for, through module-level names assigned once. */
 export function derefPy(node: Node, names: PyNames): Node {

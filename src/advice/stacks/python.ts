@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { effectiveSettings, judgedFrom, normalise, Observed } from '../facts';
-import { ConnectionFinding } from '../findings';
-import { isUnknown, literal, parsePragmaSql } from '../pieces';
+import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
+import { describe, isUnknown, literal, parsePragmaSql } from '../pieces';
 import { PlanResult, setPlanner } from '../planners';
 import { Recommended } from '../recommended';
 import { scopeOf } from '../scope';
+import { conditionOf } from '../syntax/conditions';
 import { Node, lineOfNode } from '../syntax/treeSitter';
 import type { PyFile } from './django';
 import { PyNames, moduleNames, resolvePy } from './pyValues';
@@ -18,7 +19,7 @@ export function analysePython(f: PyFile, rootAbs: string): ConnectionFinding[] {
   if (!/sqlite3|create_engine|create_async_engine/.test(f.text)) return [];
   const names = moduleNames(f.tree.rootNode);
   const out: ConnectionFinding[] = [];
-  const listeners = connectListeners(f.tree.rootNode, names);
+  const listeners = connectListeners(f.tree.rootNode, names, f.rel);
   for (const call of f.tree.rootNode.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function')?.text ?? '';
     if (!call) continue;
@@ -40,9 +41,11 @@ function timeoutInto(o: Observed, v: Node | undefined, rel: string): void {
   else o.unknown.busy_timeout = { expression: v.text, at: `${rel}:${lineOfNode(v)}` };
 }
 
-function pragmasIn(scope: Node, receiver: string | undefined, names: PyNames): { pragmas: Record<string, string>; line?: number } {
-  const pragmas: Record<string, string> = {};
-  let line: number | undefined;
+export interface FoundPragmas { pragmas: Record<string, string>; at: Map<string, string>; conditional: Map<string, string> }
+
+/** PRAGMAs executed in `scope` on `receiver` (any receiver when undefined): each with its line, and the condition it runs under. */
+function pragmasIn(scope: Node, receiver: string | undefined, names: PyNames, rel: string): FoundPragmas {
+  const out: FoundPragmas = { pragmas: {}, at: new Map(), conditional: new Map() };
   for (const c of scope.descendantsOfType('call')) {
     const fn = c?.childForFieldName('function');
     if (!c || fn?.type !== 'attribute' || !/^(execute|executescript)$/.test(fn.childForFieldName('attribute')?.text ?? '')) continue;
@@ -50,10 +53,27 @@ function pragmasIn(scope: Node, receiver: string | undefined, names: PyNames): {
     if (receiver !== undefined && obj !== receiver && !obj.startsWith(`${receiver}.`)) continue;
     const arg = c.childForFieldName('arguments')?.namedChildren[0];
     const text = arg ? resolvePy(arg, names).filter((p) => !isUnknown(p)).map((p) => (p as { text: string }).text).join('') : '';
-    const found = parsePragmaSql(text);
-    if (Object.keys(found).length) { Object.assign(pragmas, found); line ??= lineOfNode(c); }
+    const condition = conditionOf(c, scope);
+    for (const [k, v] of Object.entries(parsePragmaSql(text))) {
+      if (condition) { out.conditional.set(k, condition); continue; }
+      out.pragmas[k] = v;
+      out.at.set(k, `${rel}:${lineOfNode(c)}`);
+    }
   }
-  return { pragmas, line };
+  return out;
+}
+
+/** What found pragmas say: set where they always run, unknown where a condition decides. */
+export function observe(o: Observed, found: FoundPragmas): void {
+  Object.assign(o.set, judgedFrom(found.pragmas, (name) => found.at.get(name)!));
+  for (const [k, cond] of found.conditional) if ((SETTING_NAMES as readonly string[]).includes(k) && !o.set[k as SettingName]) o.unknown[k as SettingName] = { expression: cond };
+}
+
+/** The class around a function, or the function, or the module: where code about one engine lives. */
+function enclosingDefinition(n: Node): Node {
+  let s: Node = enclosingScope(n);
+  for (let p = s.parent; p; p = p.parent) if (p.type === 'class_definition') { s = p; break; }
+  return s;
 }
 
 function enclosingScope(n: Node): Node {
@@ -68,8 +88,8 @@ function plain(f: PyFile, call: Node, names: PyNames, rootAbs: string): Connecti
   const assign = call.parent?.type === 'assignment' ? call.parent : undefined;
   const receiver = assign?.childForFieldName('left')?.type === 'identifier' ? assign.childForFieldName('left')!.text : undefined;
   const observed: Observed = { set: {}, unknown: {} };
-  const found = receiver ? pragmasIn(enclosingScope(call), receiver, names) : { pragmas: {} as Record<string, string>, line: undefined };
-  Object.assign(observed.set, judgedFrom(found.pragmas, `${f.rel}:${found.line ?? lineOfNode(call)}`));
+  const found = receiver ? pragmasIn(enclosingScope(call), receiver, names, f.rel) : { pragmas: {}, at: new Map(), conditional: new Map() };
+  observe(observed, found);
   timeoutInto(observed, kwargs(call).get('timeout'), f.rel);
   const finding: ConnectionFinding = {
     stack: 'python', driver: 'python-sqlite3', scope: scopeOf(f.rel, file), file: f.rel, line: lineOfNode(call),
@@ -94,17 +114,16 @@ function planPlain(f: PyFile, statement: Node | undefined, receiver: string | un
 }
 
 /** Functions registered for "connect" events: `@event.listens_for(target, "connect")` or `event.listen(target, "connect", fn)`, by target text. */
-function connectListeners(root: Node, names: PyNames): { target: string; pragmas: Record<string, string>; line: number }[] {
-  const out: { target: string; pragmas: Record<string, string>; line: number }[] = [];
+function connectListeners(root: Node, names: PyNames, rel: string): { target: string; found: FoundPragmas }[] {
+  const out: { target: string; found: FoundPragmas }[] = [];
   const fns = new Map(root.descendantsOfType('function_definition').filter((d): d is Node => !!d).map((d) => [d.childForFieldName('name')!.text, d]));
   for (const call of root.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function')?.text ?? '';
     const args = call?.childForFieldName('arguments')?.namedChildren ?? [];
     if (!call || !/(^|\.)(listens_for|listen)$/.test(fn) || !/["']connect["']/.test(args[1]?.text ?? '')) continue;
-    const handler = fn.endsWith('listens_for') ? (call.parent?.type === 'decorator' ? call.parent.parent?.childForFieldName('definition') : undefined) : fns.get(args[2]?.text ?? '');
+    const handler = fn.endsWith('listens_for') ? (call.parent?.type === 'decorator' ? call.parent.parent?.childForFieldName('definition') : undefined) : fns.get((args[2]?.text ?? '').replace(/^self\./, ''));
     if (!handler) continue;
-    const found = pragmasIn(handler, undefined, names);
-    out.push({ target: args[0]!.text, pragmas: found.pragmas, line: found.line ?? lineOfNode(handler) });
+    out.push({ target: args[0]!.text, found: pragmasIn(handler, undefined, names, rel) });
   }
   return out;
 }
@@ -114,21 +133,25 @@ function engine(f: PyFile, call: Node, names: PyNames, rootAbs: string, listener
   if (!arg || arg.type === 'keyword_argument') return undefined;
   const pieces = resolvePy(arg, names);
   const head = pieces[0] && !isUnknown(pieces[0]) ? pieces[0].text : '';
-  if (!/^sqlite(\+\w+)?:\/\//.test(head)) return undefined;
+  // A URL computed at run time is SQLite's when the code around it is about SQLite (a class AioSqliteConfiguration, `if "sqlite" in url`).
+  const computed = head === '' && /sqlite/i.test(enclosingDefinition(call).text);
+  if (!/^sqlite(\+\w+)?:\/\//.test(head) && !computed) return undefined;
   const url = literal(pieces);
   const file = url?.replace(/^sqlite(\+\w+)?:\/\/\/?/, '').replace(/\?.*$/, '');
   const assign = call.parent?.type === 'assignment' ? call.parent.childForFieldName('left')?.text : undefined;
   const observed: Observed = { set: {}, unknown: {} };
-  const mine = listeners.filter((l) => l.target === assign || /(^|\.)Engine$/.test(l.target));
-  for (const l of mine) Object.assign(observed.set, judgedFrom(l.pragmas, `${f.rel}:${l.line}`));
+  // pysqlite passes URL query arguments to sqlite3.connect: a computed URL may carry timeout.
+  if (url === undefined && pieces.some(isUnknown)) observed.unknown.busy_timeout = { expression: arg.text, at: `${f.rel}:${lineOfNode(arg)}` };
+  const mine = listeners.filter((l) => l.target === assign || l.target.startsWith(`${assign}.`) || /(^|\.)Engine$/.test(l.target));
+  for (const l of mine) observe(observed, l.found);
   const ca = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connect_args')?.childForFieldName('value');
   if (ca?.type === 'dictionary') {
     for (const p of ca.namedChildren) if (p?.type === 'pair' && /^["']timeout["']$/.test(p.childForFieldName('key')?.text ?? '')) timeoutInto(observed, p.childForFieldName('value') ?? undefined, f.rel);
   } else if (ca) observed.unknown.busy_timeout = { expression: ca.text, at: `${f.rel}:${lineOfNode(ca)}` };
   const finding: ConnectionFinding = {
     stack: 'python', driver: 'sqlalchemy', scope: scopeOf(f.rel, url === undefined ? undefined : file || ':memory:'), file: f.rel, line: lineOfNode(call),
-    databaseExpr: url ?? arg.text, database: file && file !== ':memory:' ? path.resolve(rootAbs, path.dirname(f.rel), file) : undefined,
-    pragmas: Object.assign({}, ...mine.map((l) => l.pragmas)), settings: effectiveSettings('sqlalchemy', observed), notes: ['SQLAlchemy (pysqlite)'],
+    databaseExpr: url ?? describe(pieces), database: file && file !== ':memory:' ? path.resolve(rootAbs, path.dirname(f.rel), file) : undefined,
+    pragmas: Object.assign({}, ...mine.map((l) => l.found.pragmas)), settings: effectiveSettings('sqlalchemy', observed), notes: ['SQLAlchemy (pysqlite)'],
   };
   setPlanner(finding, (missing) => `SQLAlchemy opens connections from a pool: add an @event.listens_for(${assign ?? 'engine'}, "connect") handler that runs ${missing.map((m) => `PRAGMA ${m.name}=${m.value}`).join('; ')} on dbapi_connection`);
   return finding;

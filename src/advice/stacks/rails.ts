@@ -75,8 +75,11 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
       }
     }
     for (const db of dbs) {
-      const adapter = scalar(lookup(db.map, 'adapter')).value;
-      if (adapter !== 'sqlite3' && adapter !== 'sqlite') continue;
+      const adapterOf = scalar(lookup(db.map, 'adapter'));
+      const adapter = adapterOf.value;
+      // An adapter chosen at run time (ERB) is SQLite's possibility when other entries of the file use sqlite3.
+      const computedAdapter = adapterOf.unknown !== undefined && /adapter:\s*sqlite3/.test(text);
+      if (adapter !== 'sqlite3' && adapter !== 'sqlite' && !computedAdapter) continue;
       const dbPath = scalar(lookup(db.map, 'database'));
       const observed: Observed = { set: {}, unknown: {}, defaults: railsDefaults(railsVersion) };
       const timeout = scalar(lookup(db.map, 'timeout'));
@@ -103,7 +106,10 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
         databaseExpr: `${db.name}: ${dbPath.value ?? dbPath.unknown ?? ''}`,
         database: dbPath.value && dbPath.value !== ':memory:' ? path.resolve(railsRoot, dbPath.value) : undefined,
         pragmas, settings: effectiveSettings('rails', observed),
-        notes: railsVersion ? [`Rails ${railsVersion} (Gemfile.lock)`] : ['Rails version unknown (no Gemfile.lock): 7.1+ defaults not assumed'],
+        notes: [
+          railsVersion ? `Rails ${railsVersion} (Gemfile.lock)` : 'Rails version unknown (no Gemfile.lock): 7.1+ defaults not assumed',
+          ...(computedAdapter ? [`the adapter is chosen at run time (${adapterOf.unknown}): these are the facts when it is sqlite3`] : []),
+        ],
       };
       setPlanner(finding, (missing) => planRails(text, db, !!pragmasPair, railsVersion, missing));
       out.push(finding);
