@@ -50,7 +50,8 @@ function packagePragmas(f: GoFile, names: GoNames): { pragmas: Record<string, st
         out.pragmas[k] = v;
         out.at.set(k, `${f.rel}:${lineOfNode(call)}`);
       }
-      if (/PRAGMA\s*\u0001|=\s*\u0001/i.test(text)) out.unknown.push(arg.text);
+      // A run-time piece (\u0001) where a PRAGMA's name or value goes: that statement may set anything.
+      if (/PRAGMA\s*$|=\s*$/i.test(text.split('\u0001')[0] ?? '') && text.includes('\u0001')) out.unknown.push(arg.text);
     }
   }
   for (const k of toggled) { delete out.pragmas[k]; out.at.delete(k); }
