@@ -76,6 +76,13 @@ function enclosingDefinition(n: Node): Node {
   return s;
 }
 
+/** A name assigned exactly once in the function, before `at`: its value (`uri = "file:{}?mode=memory".format(name)`). */
+function localValue(n: Node, at: Node): Node | undefined {
+  if (n.type !== 'identifier') return undefined;
+  const values = enclosingScope(at).descendantsOfType('assignment').filter((a) => a && a.startIndex < at.startIndex && a.childForFieldName('left')?.text === n.text);
+  return values.length === 1 ? values[0]!.childForFieldName('right') ?? undefined : undefined;
+}
+
 function enclosingScope(n: Node): Node {
   let s: Node = n;
   while (s.parent && s.type !== 'function_definition' && s.type !== 'module') s = s.parent;
@@ -84,7 +91,8 @@ function enclosingScope(n: Node): Node {
 
 function plain(f: PyFile, call: Node, names: PyNames, rootAbs: string): ConnectionFinding {
   const arg = call.childForFieldName('arguments')?.namedChildren[0];
-  const file = arg && arg.type !== 'keyword_argument' ? literal(resolvePy(arg, names)) : undefined;
+  const pieces = arg && arg.type !== 'keyword_argument' ? resolvePy(localValue(arg, call) ?? arg, names) : [];
+  const file = literal(pieces);
   const assign = call.parent?.type === 'assignment' ? call.parent : undefined;
   const receiver = assign?.childForFieldName('left')?.type === 'identifier' ? assign.childForFieldName('left')!.text : undefined;
   const observed: Observed = { set: {}, unknown: {} };
@@ -92,7 +100,7 @@ function plain(f: PyFile, call: Node, names: PyNames, rootAbs: string): Connecti
   observe(observed, found);
   timeoutInto(observed, kwargs(call).get('timeout'), f.rel);
   const finding: ConnectionFinding = {
-    stack: 'python', driver: 'python-sqlite3', scope: scopeOf(f.rel, file), file: f.rel, line: lineOfNode(call),
+    stack: 'python', driver: 'python-sqlite3', scope: scopeOf(f.rel, file ?? describe(pieces)), file: f.rel, line: lineOfNode(call),
     databaseExpr: file ?? arg?.text ?? '', database: file && file !== ':memory:' ? path.resolve(rootAbs, path.dirname(f.rel), file) : undefined,
     pragmas: found.pragmas, settings: effectiveSettings('python-sqlite3', observed), notes: ['python sqlite3'],
   };
