@@ -85,10 +85,12 @@ export function driver(id: string): Driver {
  * Rails' SQLite3 adapter DEFAULT_PRAGMAS (activerecord/lib/active_record/
  * connection_adapters/sqlite3_adapter.rb): 7.1 added foreign_keys, journal_mode
  * WAL, synchronous NORMAL, mmap_size, journal_size_limit, cache_size 2000 pages;
- * 8.0 added busy handling via timeout 5000 in the generated database.yml only.
+ * before 7.1 the adapter already turned foreign keys on (test/corpus/DEFAULTS.md).
  */
 export function railsDefaults(version: string | undefined): Driver['defaults'] {
-  if (!version || compareVersion(version, '7.1') < 0) return {};
+  if (!version) return {};
+  const fk = { value: 'on', source: `Rails ${version} SQLite3Adapter#configure_connection: PRAGMA foreign_keys = ON` };
+  if (compareVersion(version, '7.1') < 0) return { foreign_keys: fk };
   const source = `Rails ${version} SQLite3Adapter::DEFAULT_PRAGMAS (7.1+)`;
   return {
     foreign_keys: { value: 'on', source },

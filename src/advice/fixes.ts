@@ -91,7 +91,9 @@ async function planFindings(root: string, findings: AppFindings): Promise<Worksp
     const key = `${f.file}\u0000${JSON.stringify(result.edits)}`;
     if (fixed.has(key)) continue; // two entries that share one edit (one DSN constant, one receiver)
     fixed.add(key);
-    plan.fixes.push({ ...base, ...result });
+    const { rest, ...fix } = result;
+    plan.fixes.push({ ...base, ...fix, missing: base.missing.filter((m) => !rest?.missing.some((r) => m.startsWith(`${r.name}=`))) });
+    if (rest) plan.unfixable.push({ ...base, missing: rest.missing.map((m) => `${m.name}=${m.value}`), why: rest.why });
   }
   return plan;
 }

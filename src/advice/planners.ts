@@ -7,7 +7,8 @@ import type { Recommended } from './recommended';
  * into the file as read), so the fix edits the node the analysis saw.
  */
 export interface TextEdit { start: number; end: number; text: string }
-export type PlanResult = { title: string; edits: TextEdit[] } | string;
+/** A fix, or why there is none; a fix may leave part of what is missing to the app (`rest`, with why). */
+export type PlanResult = { title: string; edits: TextEdit[]; rest?: { missing: readonly Recommended[]; why: string } } | string;
 export type Planner = (missing: readonly Recommended[]) => PlanResult;
 
 const planners = new WeakMap<ConnectionFinding, Planner>();

@@ -121,6 +121,34 @@ function planPlain(f: PyFile, statement: Node | undefined, receiver: string | un
   return { title: `Set ${missing.map((r) => r.name).join(', ')} after connecting`, edits: [{ start: at, end: at, text: `${f.eol}${indent}${receiver}.executescript(${JSON.stringify(sql)})` }] };
 }
 
+/**
+ * SQLAlchemy: a "connect" listener right after the statement that creates the
+ * engine, in the same block, under a name the module does not use yet: pools
+ * open connections themselves, and every one runs it.
+ */
+function planEngine(f: PyFile, statement: Node | undefined, engineName: string | undefined, asyncEngine: boolean, missing: readonly Recommended[]): PlanResult {
+  const pragmas = missing.map((m) => `PRAGMA ${m.name}=${m.value}`);
+  if (!statement || statement.type !== 'expression_statement' || !engineName || !/^[A-Za-z_][\w.]*$/.test(engineName) || !/^(block|module)$/.test(statement.parent?.type ?? '')) {
+    return `the engine is not assigned to a name in a block: add an event.listens_for(engine, "connect") handler that runs ${pragmas.join('; ')}`;
+  }
+  const text = f.text;
+  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1))![0];
+  const nl = text.indexOf('\n', statement.endIndex);
+  const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+  if (text.slice(statement.endIndex, at).trim() !== '' && !text.slice(statement.endIndex, at).trim().startsWith('#')) return `the engine's statement shares its line: add the connect listener after it by hand`;
+  let name = '_sqlite_connection_settings';
+  for (let i = 2; text.includes(name); i++) name = `_sqlite_connection_settings_${i}`;
+  const lines = [
+    '', `from sqlalchemy import event as _sqlalchemy_event  # added by SQLite Doctor`, '', '',
+    `@_sqlalchemy_event.listens_for(${engineName}${asyncEngine ? '.sync_engine' : ''}, "connect")`,
+    `def ${name}(dbapi_connection, connection_record):`,
+    '    cursor = dbapi_connection.cursor()',
+    ...pragmas.map((p) => `    cursor.execute("${p}")`),
+    '    cursor.close()',
+  ];
+  return { title: `Set ${missing.map((m) => m.name).join(', ')} on every pooled connection (a connect listener)`, edits: [{ start: at, end: at, text: lines.map((l) => (l ? `${f.eol}${indent}${l}` : f.eol)).join('') }] };
+}
+
 /** Functions registered for "connect" events: `@event.listens_for(target, "connect")` or `event.listen(target, "connect", fn)`, by target text. */
 function connectListeners(root: Node, names: PyNames, rel: string): { target: string; found: FoundPragmas }[] {
   const out: { target: string; found: FoundPragmas }[] = [];
@@ -161,6 +189,7 @@ function engine(f: PyFile, call: Node, names: PyNames, rootAbs: string, listener
     databaseExpr: url ?? describe(pieces), database: file && file !== ':memory:' ? path.resolve(rootAbs, path.dirname(f.rel), file) : undefined,
     pragmas: Object.assign({}, ...mine.map((l) => l.found.pragmas)), settings: effectiveSettings('sqlalchemy', observed), notes: ['SQLAlchemy (pysqlite)'],
   };
-  setPlanner(finding, (missing) => `SQLAlchemy opens connections from a pool: add an @event.listens_for(${assign ?? 'engine'}, "connect") handler that runs ${missing.map((m) => `PRAGMA ${m.name}=${m.value}`).join('; ')} on dbapi_connection`);
+  const asyncEngine = /create_async_engine$/.test(call.childForFieldName('function')?.text ?? '');
+  setPlanner(finding, (missing) => planEngine(f, call.parent?.parent ?? undefined, assign, asyncEngine, missing));
   return finding;
 }

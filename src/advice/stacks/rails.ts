@@ -64,7 +64,9 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
     const env = isScalar(envPair.key) ? String(envPair.key.value) : undefined;
     let envMap = envPair.value as YNode | null;
     if (isAlias(envMap)) envMap = envMap.resolve(doc as Document) as YNode;
+    // `default: &default` (anchored, no database of its own) is a template the environments merge, not an environment.
     if (!env || !isMap(envMap)) continue;
+    if ((envPair.value as YNode | null)?.anchor && !envMap.items.some((it) => isScalar(it.key) && it.key.value === 'database')) continue;
     const dbs: { name: string; map: YAMLMap; keyAt: number }[] = [];
     if (lookup(envMap, 'adapter') || lookup(envMap, 'database')) dbs.push({ name: env, map: envMap, keyAt: envPair.key && isScalar(envPair.key) ? envPair.key.range![0] : 0 });
     else {
@@ -119,20 +121,26 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
 }
 
 function planRails(text: string, db: { name: string; map: YAMLMap }, hasPragmas: boolean, railsVersion: string | undefined, missing: readonly Recommended[]): PlanResult {
-  const pragmaOnly = missing.filter((r) => r.name !== 'busy_timeout');
+  let pragmaOnly = missing.filter((r) => r.name !== 'busy_timeout');
+  let rest: { missing: readonly Recommended[]; why: string } | undefined;
   if (pragmaOnly.length && (!railsVersion || compareVersion(railsVersion, '7.1') < 0)) {
-    return `Rails before 7.1 (or of unknown version) has no database.yml pragmas: set ${pragmaOnly.map((r) => r.name).join(', ')} in an initializer, or upgrade`;
+    rest = { missing: pragmaOnly, why: `Rails before 7.1 (or of unknown version) has no database.yml pragmas: set ${pragmaOnly.map((r) => r.name).join(', ')} in an initializer, or upgrade` };
+  } else if (pragmaOnly.length && hasPragmas) rest = { missing: pragmaOnly, why: `the ${db.name}: entry already has pragmas:; add ${pragmaOnly.map((r) => r.name).join(', ')} to it by hand` };
+  if (rest) {
+    if (!missing.some((r) => r.name === 'busy_timeout')) return rest.why;
+    pragmaOnly = [];
+    missing = missing.filter((r) => r.name === 'busy_timeout');
   }
-  if (pragmaOnly.length && hasPragmas) return `the ${db.name}: entry already has pragmas:; add ${pragmaOnly.map((r) => r.name).join(', ')} to it by hand`;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const [start, , end] = db.map.range!;
   const timeout = missing.some((r) => r.name === 'busy_timeout');
   const title = `Add ${missing.map((r) => r.name).join(', ')} to ${db.name}: in database.yml`;
+  const done = (edits: { start: number; end: number; text: string }[]) => ({ title, edits, ...(rest && { rest }) });
   if (db.map.flow || text[start] === '{') {
     const close = text.lastIndexOf('}', end);
     const items = [...(timeout ? ['timeout: 5000'] : []), ...(pragmaOnly.length ? [`pragmas: { ${pragmaOnly.map((r) => `${r.name}: ${r.value.toLowerCase()}`).join(', ')} }`] : [])];
     const before = text.slice(start + 1, close).trim();
-    return { title, edits: [{ start: close, end: close, text: `${before && !before.endsWith(',') ? ', ' : ''}${items.join(', ')} ` }] };
+    return done([{ start: close, end: close, text: `${before && !before.endsWith(',') ? ', ' : ''}${items.join(', ')} ` }]);
   }
   // Block mapping: new keys go first, at the indentation of its first key (merged keys never override them).
   const first = db.map.items[0];
@@ -144,7 +152,7 @@ function planRails(text: string, db: { name: string; map: YAMLMap }, hasPragmas:
     ...(timeout ? [`${ind}timeout: 5000`] : []),
     ...(pragmaOnly.length ? [`${ind}pragmas:`, ...pragmaOnly.map((r) => `${ind}  ${r.name}: ${r.value.toLowerCase()}`)] : []),
   ];
-  return { title, edits: [{ start: lineStart, end: lineStart, text: lines.map((l) => `${l}${eol}`).join('') }] };
+  return done([{ start: lineStart, end: lineStart, text: lines.map((l) => `${l}${eol}`).join('') }]);
 }
 
 /** "rails (7.1.3)" in Gemfile.lock. */
