@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
+import { benchAppConfig, benchVsixSize } from './appConfig';
 import { benchLivePanel } from './livePanel';
 import { benchPanel } from './panel';
 import { benchSampling } from './sampling';
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
   for (const mib of QUICK ? [16] : process.argv.includes('--huge') ? [64, 1024, 4096] : [64, 1024]) await spaceBench(mib);
   await benchPanel(say, QUICK ? 50 : 200);
   await configBench();
+  await benchAppConfig(QUICK, say);
+  await benchVsixSize(say);
   await benchSampling(say, QUICK ? 3 : 10);
   await benchLivePanel(say, WORK, QUICK ? 5 : 30);
   if (!QUICK) updateReadme();

@@ -20,9 +20,9 @@ import { Tree, grammarFor, hasSyntaxError, parse } from './syntax/treeSitter';
  * (node_modules, vendor/, site-packages, .tox, any virtualenv by its
  * pyvenv.cfg); `exclude` adds to those. A file that cannot be read, decoded
  * or parsed is a named problem and the run goes on. Bounded: a file over
- * 512 KiB is generated or bundled, not where an app configures its database.
+ * 2 MiB is generated or bundled, not where an app configures its database.
  */
-const MAX_BYTES = 512 * 1024;
+const MAX_BYTES = 2 * 1024 * 1024;
 
 export interface SourceFile extends SourceText { rel: string; abs: string }
 

@@ -4,7 +4,7 @@ import { planMisconfigFixes } from './misconfig';
 import { TextEdit, plannerOf } from './planners';
 import { missingSettings } from './recommended';
 import { SourceText, readSource } from './sourceText';
-import { grammarFor, parse, walkNodes } from './syntax/treeSitter';
+import { grammarFor, parse } from './syntax/treeSitter';
 
 /**
  * Fixes that write the recommended per-connection settings where each stack
@@ -111,7 +111,7 @@ async function outsideComments(rel: string, text: string, fixes: Fix[]): Promise
   const tree = await parse(grammar, text);
   try {
     const comments: [number, number][] = [];
-    for (const n of walkNodes(tree.rootNode)) if (n.type === 'comment') comments.push([n.startIndex, n.endIndex]);
+    for (const n of tree.rootNode.descendantsOfType('comment')) if (n) comments.push([n.startIndex, n.endIndex]);
     return fixes.filter((f) => !f.edits.some((e) => comments.some(([s, end]) => e.start >= s && e.start < end)));
   } finally {
     tree.delete();

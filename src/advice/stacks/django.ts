@@ -6,7 +6,7 @@ import { isUnknown, literal, parsePragmaSql } from '../pieces';
 import { PlanResult, setPlanner } from '../planners';
 import { RECOMMENDED, Recommended } from '../recommended';
 import { scopeOf } from '../scope';
-import { Node, lineOfNode, walkNodes } from '../syntax/treeSitter';
+import { Node, lineOfNode } from '../syntax/treeSitter';
 import { DjangoEntry, djangoEntries } from './djangoSettings';
 import { atLeast } from './djangoVersion';
 import { Entry, addEntries, entryIndent, renderDict } from './pyEdits';
@@ -56,7 +56,7 @@ export function findReceivers(f: PyFile, project: string): Receiver[] {
   const root = f.tree.rootNode;
   if (!f.text.includes('connection_created')) return [];
   const connected = new Set<string>();
-  for (const n of walkNodes(root)) {
+  for (const n of root.descendantsOfType('call').filter((c): c is Node => !!c)) {
     if (n.type === 'call' && /connection_created\.connect$/.test(n.childForFieldName('function')?.text ?? '')) {
       const arg = n.childForFieldName('arguments')?.namedChildren[0];
       if (arg?.type === 'identifier') connected.add(arg.text);

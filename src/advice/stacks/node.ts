@@ -5,7 +5,7 @@ import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { isUnknown, literal, parsePragmaSql } from '../pieces';
 import { setPlanner } from '../planners';
 import { scopeOf } from '../scope';
-import { Node, lineOfNode, walkNodes } from '../syntax/treeSitter';
+import { Node, lineOfNode } from '../syntax/treeSitter';
 import { JsNames, moduleConsts, objectProps, resolveJs } from './jsValues';
 import { planNodePragmas, statementOf } from './nodeEdits';
 import { ormConfig } from './nodeOrms';
@@ -27,7 +27,7 @@ export function mentionsSqliteModule(text: string): boolean {
 /** Local names bound to each SQLite module: `import X from`, `import { DatabaseSync } from`, `const X = require(…)`. */
 function bindings(root: Node): Map<string, string> {
   const out = new Map<string, string>();
-  for (const n of walkNodes(root)) {
+  for (const n of root.descendantsOfType(['import_statement', 'variable_declarator']).filter((x): x is Node => !!x)) {
     if (n.type === 'import_statement') {
       const mod = MODULES[n.childForFieldName('source')?.text.slice(1, -1) ?? ''];
       if (!mod) continue;
@@ -63,7 +63,8 @@ export function analyseNode(f: JsFile, rootAbs: string, packageDir: string): Con
   const bound = bindings(root);
   const names = moduleConsts(root);
   const out: ConnectionFinding[] = [];
-  for (const n of walkNodes(root)) {
+  // descendantsOfType walks inside the wasm module: far cheaper than visiting every node from JavaScript.
+  for (const n of root.descendantsOfType(['new_expression', 'object']).filter((x): x is Node => !!x)) {
     if (n.type === 'new_expression') {
       const ctor = n.childForFieldName('constructor');
       const driverId = ctor ? driverOfConstructor(ctor, bound) : undefined;

@@ -77,19 +77,3 @@ export function grammarFor(name: string): Grammar | undefined {
 
 /** 1-based line of a node. */
 export const lineOfNode = (n: Node): number => n.startPosition.row + 1;
-
-/** Every descendant (pre-order) without recursion, so deep trees cannot overflow the stack. */
-export function* walkNodes(root: Node): Generator<Node> {
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      yield cursor.currentNode;
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return;
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
-}
