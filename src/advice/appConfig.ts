@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { GlobSet } from '../workspace/glob';
 import { childRel, walkTree } from '../workspace/walk';
 import { AppFindings, ConnectionFinding } from './findings';
+import { nearestDir } from './paths';
 import { bundledSqlite } from './runtimes';
 import { APP_CONFIG_EXCLUDES } from './scope';
 import { SourceError, SourceText, readSource } from './sourceText';
@@ -68,7 +69,7 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
   const receivers: Receiver[] = [];
   const projects = new Map<string, DjangoProject>();
   const projectOf = async (rel: string): Promise<DjangoProject> => {
-    const dir = nearest(rel, projectDirs);
+    const dir = nearestDir(rel, projectDirs);
     let p = projects.get(dir);
     if (!p) {
       const texts = [];
@@ -113,7 +114,7 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
           const project = await projectOf(rel);
           pyFiles.push({ ...file, project });
           receivers.push(...findReceivers(file, project.root));
-        } else findings.connections.push(...analyseNode(file, rootAbs, nearest(rel, packageDirs)));
+        } else findings.connections.push(...analyseNode(file, rootAbs, nearestDir(rel, packageDirs)));
       }
     }
     const goMods = new Map<string, string>();
@@ -175,13 +176,4 @@ async function listFiles(rootAbs: string, exclude: readonly string[]) {
   }
   const inVenv = (rel: string) => venvs.some((v) => v === '' || rel.startsWith(`${v}/`));
   return { files: files.filter((f) => !inVenv(f)).sort(), packageDirs, goModDirs, projectDirs };
-}
-
-function nearest(rel: string, dirs: ReadonlyMap<string, unknown>): string {
-  let dir = path.posix.dirname(rel);
-  for (;;) {
-    if (dirs.has(dir)) return dir;
-    if (dir === '.' || dir === '') return '.';
-    dir = path.posix.dirname(dir);
-  }
 }

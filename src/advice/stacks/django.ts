@@ -130,7 +130,7 @@ function planReceiver(f: PyFile, project: DjangoProject, finding: ConnectionFind
   owners.set(project.root, finding);
   const taken = new Set(f.tree.rootNode.namedChildren.map((c) => (c?.type === 'function_definition' ? c.childForFieldName('name')?.text : c?.type === 'decorated_definition' ? c.childForFieldName('definition')?.childForFieldName('name')?.text : undefined)));
   let name = '_sqlite_connection_settings';
-  for (let i = 2; taken.has(name) || new RegExp(`\\b${name}\\b`).test(f.text); i++) name = `_sqlite_connection_settings_${i}`;
+  for (let i = 2; taken.has(name) || f.text.includes(name); i++) name = `_sqlite_connection_settings_${i}`;
   const eol = f.eol;
   const body = missing.map((m) => `            cursor.execute("PRAGMA ${m.name}=${m.value};")`).join(eol);
   const lines = [

@@ -3,6 +3,7 @@ import { normalise } from '../facts';
 import { effectiveSettings, judgedFrom, Observed } from '../facts';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { Pieces, describe, isUnknown, literal, parsePragmaSql } from '../pieces';
+import { nearestDir } from '../paths';
 import { setPlanner } from '../planners';
 import { RECOMMENDED } from '../recommended';
 import { scopeOf } from '../scope';
@@ -124,14 +125,6 @@ export function analyseGo(files: GoFile[], rootAbs: string, goMods: ReadonlyMap<
   return out;
 }
 
-function nearestDir(rel: string, dirs: ReadonlyMap<string, unknown>): string {
-  let dir = path.posix.dirname(rel);
-  for (;;) {
-    if (dirs.has(dir)) return dir;
-    if (dir === '.' || dir === '') return '.';
-    dir = path.posix.dirname(dir);
-  }
-}
 
 function literalOf(p: Pieces): string | undefined {
   return p.every((x) => !isUnknown(x)) ? p.map((x) => (x as { text: string }).text).join('') : undefined;

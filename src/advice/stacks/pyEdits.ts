@@ -10,10 +10,10 @@ import { Node } from '../syntax/treeSitter';
 export interface Entry { key: string; value: string; comment?: string }
 
 const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
-const indentOf = (text: string, at: number) => /^[ \t]*/.exec(text.slice(lineStart(text, at)))![0];
+export const indentOf = (text: string, at: number) => /^[ \t]*/.exec(text.slice(lineStart(text, at)))![0];
 
 /** The end of the line holding `at` (before its \r\n or \n). */
-function lineEnd(text: string, at: number): number {
+export function lineEnd(text: string, at: number): number {
   const nl = text.indexOf('\n', at);
   const end = nl < 0 ? text.length : nl;
   return text[end - 1] === '\r' ? end - 1 : end;
@@ -64,4 +64,11 @@ export function entryIndent(text: string, dict: Node): string {
   const items = dict.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   const last = items[items.length - 1];
   return last && dict.startPosition.row !== dict.endPosition.row ? indentOf(text, last.startIndex) : `${indentOf(text, dict.startIndex)}    `;
+}
+
+/** After a statement, on its own lines: where new statements go (its line's end), or undefined when code shares that line. */
+export function afterStatement(text: string, statement: Node): number | undefined {
+  const at = lineEnd(text, statement.endIndex);
+  const rest = text.slice(statement.endIndex, at).trim();
+  return rest === '' || rest.startsWith('#') ? at : undefined;
 }

@@ -8,6 +8,7 @@ import { scopeOf } from '../scope';
 import { conditionOf } from '../syntax/conditions';
 import { Node, lineOfNode } from '../syntax/treeSitter';
 import type { PyFile } from './django';
+import { afterStatement, indentOf } from './pyEdits';
 import { PyNames, moduleNames, resolvePy } from './pyValues';
 
 /**
@@ -113,11 +114,9 @@ function planPlain(f: PyFile, statement: Node | undefined, receiver: string | un
   if (!statement || statement.type !== 'expression_statement' || !receiver || !/^(block|module)$/.test(statement.parent?.type ?? '')) {
     return `the connection is not assigned to a name in a block: run ${JSON.stringify(sql)} on it after connecting`;
   }
-  const text = f.text;
-  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1))![0];
-  const nl = text.indexOf('\n', statement.endIndex);
-  const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
-  if (text.slice(statement.endIndex, at).trim() !== '' && !text.slice(statement.endIndex, at).trim().startsWith('#')) return `the connection's statement shares its line: run ${JSON.stringify(sql)} after it by hand`;
+  const indent = indentOf(f.text, statement.startIndex);
+  const at = afterStatement(f.text, statement);
+  if (at === undefined) return `the connection's statement shares its line: run ${JSON.stringify(sql)} after it by hand`;
   return { title: `Set ${missing.map((r) => r.name).join(', ')} after connecting`, edits: [{ start: at, end: at, text: `${f.eol}${indent}${receiver}.executescript(${JSON.stringify(sql)})` }] };
 }
 
@@ -132,10 +131,9 @@ function planEngine(f: PyFile, statement: Node | undefined, engineName: string |
     return `the engine is not assigned to a name in a block: add an event.listens_for(engine, "connect") handler that runs ${pragmas.join('; ')}`;
   }
   const text = f.text;
-  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1))![0];
-  const nl = text.indexOf('\n', statement.endIndex);
-  const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
-  if (text.slice(statement.endIndex, at).trim() !== '' && !text.slice(statement.endIndex, at).trim().startsWith('#')) return `the engine's statement shares its line: add the connect listener after it by hand`;
+  const indent = indentOf(text, statement.startIndex);
+  const at = afterStatement(text, statement);
+  if (at === undefined) return `the engine's statement shares its line: add the connect listener after it by hand`;
   let name = '_sqlite_connection_settings';
   for (let i = 2; text.includes(name); i++) name = `_sqlite_connection_settings_${i}`;
   const lines = [
