@@ -14,10 +14,19 @@ export function cli(...args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
+export interface ListedConnection {
+  file: string;
+  line: number;
+  driver: string;
+  scope: string;
+  settings: Record<string, { state: string; value?: string; at?: string; expression?: string; source?: string }>;
+  notes: string[];
+}
+
 /** `app-settings --json` connections, keyed "file:line". */
-export function connections(root: string, ...args: string[]): Record<string, { driver: string; scope: string; settings: Record<string, { state: string; value?: string; at?: string; expression?: string; source?: string }>; notes: string[] }> & { problems?: never } {
+export function connections(root: string, ...args: string[]): Record<string, ListedConnection> {
   const r = cli('app-settings', root, '--json', ...args);
   if (r.status !== 0) throw new Error(`app-settings failed: ${r.stderr}`);
-  const json = JSON.parse(r.stdout) as { connections: { file: string; line: number }[] };
-  return Object.fromEntries(json.connections.map((c) => [`${c.file}:${c.line}`, c])) as never;
+  const json = JSON.parse(r.stdout) as { connections: ListedConnection[] };
+  return Object.fromEntries(json.connections.map((c) => [`${c.file}:${c.line}`, c]));
 }
