@@ -65,6 +65,10 @@ describe('app configuration read through syntax trees', () => {
     assert.deepEqual(c.settings.busy_timeout, { state: 'default', value: '5000', source: 'mattn/go-sqlite3 sqlite3.go: busyTimeout := 5000' });
     assert.equal(c.settings.journal_mode!.state, 'default');
     assert.ok(c.notes.some((n) => /has no _pragma= parameter/.test(n)));
+    write(root, 'modernc/main.go', 'package main\n\nimport (\n\t"database/sql"\n\n\t_ "modernc.org/sqlite"\n)\n\nfunc main() { sql.Open("sqlite", "m.db?_busy_timeout=9000") }\n');
+    const m = connections(root)['modernc/main.go:9']!;
+    assert.deepEqual([m.settings.busy_timeout!.state, m.settings.busy_timeout!.value], ['default', '0'], 'modernc does not read mattn\'s _busy_timeout');
+    assert.ok(m.notes.some((n) => /reads only _pragma=name\(value\): mattn's _busy_timeout=9000 is ignored/.test(n)));
     cli('fix', root);
     assert.match(readFileSync(path.join(root, 'mattn/main.go'), 'utf8'), /"app\.db\?_pragma=journal_mode\(WAL\)&_pragma=busy_timeout\(100\)&_journal_mode=WAL&_foreign_keys=1"/);
   });

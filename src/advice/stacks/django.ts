@@ -41,7 +41,8 @@ export function analyseDjango(f: PyFile, rootAbs: string, project: DjangoProject
       notes: [
         project.version ? `Django ${project.version.join('.')} (${project.root === '.' ? 'project root' : project.root})` : 'Django version unknown (no pin found in the project root)',
         ...mine.map((r) => `connection_created receiver in ${r.rel}:${r.line} sets ${Object.keys(r.pragmas).join(', ')}`),
-        ...(e.initCommand && !atLeast(project.version, 5, 1) && project.version ? [`OPTIONS.init_command needs Django 5.1+: Django ${project.version.join('.')} passes it to sqlite3.connect, which refuses it`] : []),
+        ...(['init_command', 'transaction_mode'] as const).filter((k) => (k === 'init_command' ? e.initCommand : e.pragmas.transaction_mode) && project.version && !atLeast(project.version, 5, 1))
+          .map((k) => `OPTIONS.${k} needs Django 5.1+: Django ${project.version!.join('.')} passes it to sqlite3.connect, which refuses it`),
       ],
     };
     setPlanner(finding, (missing) => planDjango(f, e, project, finding, missing, receiverOwner));

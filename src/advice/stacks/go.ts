@@ -168,6 +168,7 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
         if (!pragmaParam) { ignored.push(part); continue; }
         if (m && (RECOMMENDED.some((r) => r.name === m[1]!.toLowerCase()) || m[1]!.toLowerCase() === 'cache_size')) [name, raw] = [m[1]!.toLowerCase() as SettingName, m[2]!];
       } else if (driverId === 'mattn/go-sqlite3') name = MATTN[key];
+      else if (MATTN[key]) { ignored.push(part); continue; }
       if (key.includes('\u0001')) { observed.allUnknown ??= { expression: dsnNode.text, at: lineAt(at) }; continue; }
       if (!name) continue;
       if (raw.includes('\u0001')) { observed.unknown[name] = { expression: expr, at: lineAt(at) }; continue; }
@@ -183,7 +184,11 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
   // ncruces applies busy_timeout(60000) only when the DSN has no _pragma at all.
   if (driverId === 'ncruces/go-sqlite3' && /(^|&)_pragma=/.test(flat.slice(q + 1)) && q >= 0) observed.defaults = { busy_timeout: { value: '0', source: 'ncruces/go-sqlite3 driver: a DSN with _pragma gets no default busy_timeout' } };
   const notes = [`${via ? `${via} over ` : ''}${driverId}`, 'relative DSN paths resolve against the process working directory; assumed to be the package folder'];
-  if (ignored.length) notes.push(`mattn/go-sqlite3 has no _pragma= parameter: ${ignored.join(', ')} is ignored (use _busy_timeout, _journal_mode, _synchronous, _foreign_keys)`);
+  if (ignored.length) {
+    notes.push(driverId === 'mattn/go-sqlite3'
+      ? `mattn/go-sqlite3 has no _pragma= parameter: ${ignored.join(', ')} is ignored (use _busy_timeout, _journal_mode, _synchronous, _foreign_keys)`
+      : `${driverId} reads only _pragma=name(value): mattn's ${ignored.join(', ')} is ignored`);
+  }
   const finding: ConnectionFinding = {
     stack: 'go', driver: driverId, ...(via && { via }), scope: scopeOf(f.rel, database ?? (literalOf(pieces) ?? undefined)),
     file: f.rel, line: lineOfNode(call), databaseExpr: expr,
