@@ -113,6 +113,18 @@ describe('fix edits that cannot break the code', () => {
     assert.match(out.stdout, /cannot fix c\.js:3 .*not bound to a variable/);
   });
 
+  it('settings that do nothing are corrected only in the connection\'s own code: not on a test instance, not in a comment', () => {
+    const root = tempDir();
+    write(root, 'package.json', '{}');
+    const text = "const Database = require('better-sqlite3');\nconst cache = new Database(':memory:');\ncache.pragma('busy_timeout = 5');\n// db.pragma('journal_mod = WAL');\nconst db = new Database('app.db');\ndb.pragma('busy_timeout = 5');\n";
+    write(root, 'db.js', text);
+    cli('fix', root);
+    const after = readFileSync(path.join(root, 'db.js'), 'utf8');
+    assert.match(after, /cache\.pragma\('busy_timeout = 5'\);/, 'the in-memory test instance is left alone');
+    assert.match(after, /\/\/ db\.pragma\('journal_mod = WAL'\);/, 'a comment is not code');
+    assert.match(after, /db\.pragma\('busy_timeout = 5000'\);/);
+  });
+
   it('Go: a DSN ending in a run-time value is explained, not broken; a DSN constant is extended where it is defined', () => {
     const root = tempDir();
     const concat = 'package main\n\nimport (\n\t"database/sql"\n\n\t_ "github.com/mattn/go-sqlite3"\n)\n\nfunc open(path string) { sql.Open("sqlite3", "file:"+path) }\n';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AppFindings, ConnectionFinding } from './findings';
 import { planMisconfigFixes } from './misconfig';
-import { TextEdit, plannerOf } from './planners';
+import { TextEdit, plannerOf, spansOf } from './planners';
 import { missingSettings } from './recommended';
 import { SourceText, readSource } from './sourceText';
 import { grammarFor, parse } from './syntax/treeSitter';
@@ -79,7 +79,9 @@ async function planFindings(root: string, findings: AppFindings): Promise<Worksp
     }
     // What is wrong first (a setting that silently does nothing); what is missing is planned on the
     // corrected text, in the next round (the CLI runs rounds until nothing changes; the editor re-plans on save).
-    const wrong = await outsideComments(f.file, text.text, planMisconfigFixes(f, text.text));
+    const mine = spansOf(f);
+    const wrong = (await outsideComments(f.file, text.text, planMisconfigFixes(f, text.text)))
+      .filter((fix) => !mine || fix.edits.every((e) => mine.some(([a, b]) => e.start >= a && e.end <= b)));
     for (const fix of wrong) if (!plan.fixes.some((x) => x.file === fix.file && x.edits[0]!.start === fix.edits[0]!.start)) plan.fixes.push(fix);
     if (wrong.length || plan.fixes.some((x) => x.file === f.file && x.missing.length === 0)) continue;
     const missing = missingSettings(f.settings);

@@ -21,3 +21,19 @@ export function setPlanner(finding: ConnectionFinding, planner: Planner): void {
 export function plannerOf(finding: ConnectionFinding): Planner | undefined {
   return planners.get(finding);
 }
+
+/**
+ * Where in its file a connection is configured (offset ranges of the nodes
+ * the analysis read: a DATABASES entry, a DSN, the pragma calls on the
+ * instance, a database.yml entry). Misconfigurations are corrected only
+ * there — never in another connection's code, a test's, or a comment.
+ */
+const spans = new WeakMap<ConnectionFinding, [number, number][]>();
+
+export function setSpans(finding: ConnectionFinding, ranges: [number, number][]): void {
+  spans.set(finding, ranges);
+}
+
+export function spansOf(finding: ConnectionFinding): [number, number][] | undefined {
+  return spans.get(finding);
+}

@@ -3,7 +3,7 @@ import { connectionSnippets } from '../snippets';
 import { effectiveSettings, judgedFrom } from '../facts';
 import { ConnectionFinding, lineOf } from '../findings';
 import { isUnknown, literal, parsePragmaSql } from '../pieces';
-import { PlanResult, setPlanner } from '../planners';
+import { PlanResult, setPlanner, setSpans } from '../planners';
 import { RECOMMENDED, Recommended } from '../recommended';
 import { scopeOf } from '../scope';
 import { Node, lineOfNode } from '../syntax/treeSitter';
@@ -46,6 +46,7 @@ export function analyseDjango(f: PyFile, rootAbs: string, project: DjangoProject
       ],
     };
     setPlanner(finding, (missing) => planDjango(f, e, project, finding, missing, receiverOwner));
+    setSpans(finding, [e.entry, e.options, e.initCommand?.node].filter((n): n is Node => !!n).map((n) => [n.startIndex, n.endIndex]));
     out.push(finding);
   }
   out.push(...djangoUrls(f, names, rootAbs));

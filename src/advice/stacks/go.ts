@@ -4,7 +4,7 @@ import { effectiveSettings, judgedFrom, Observed } from '../facts';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { Pieces, describe, isUnknown, literal, parsePragmaSql } from '../pieces';
 import { nearestDir } from '../paths';
-import { setPlanner } from '../planners';
+import { setPlanner, setSpans } from '../planners';
 import { RECOMMENDED } from '../recommended';
 import { scopeOf } from '../scope';
 import { Node, lineOfNode } from '../syntax/treeSitter';
@@ -197,6 +197,7 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
     settings: effectiveSettings(driverId, observed), notes,
   };
   if (database === undefined && literalOf(pieces) === undefined && /:memory:|mode=memory/.test(flat)) finding.scope = 'test';
+  setSpans(finding, [call, ...pieces.map((p) => (isUnknown(p) ? undefined : p.node))].filter((n): n is Node => !!n && n.tree === f.tree).map((n) => [n.startIndex, n.endIndex]));
   setPlanner(finding, (missing) => {
     const tail = pieces[pieces.length - 1];
     if (!tail || isUnknown(tail) || !tail.node || tail.node.tree !== f.tree || (tail.node.type !== 'interpreted_string_literal' && tail.node.type !== 'raw_string_literal') || observed.allUnknown) {

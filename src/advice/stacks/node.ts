@@ -3,7 +3,7 @@ import { effectiveSettings, judgedFrom, normalise, Observed } from '../facts';
 import { conditionOf } from '../syntax/conditions';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { isUnknown, literal, parsePragmaSql } from '../pieces';
-import { setPlanner } from '../planners';
+import { setPlanner, setSpans } from '../planners';
 import { scopeOf } from '../scope';
 import { Node, lineOfNode } from '../syntax/treeSitter';
 import { JsNames, moduleConsts, objectProps, resolveJs } from './jsValues';
@@ -98,7 +98,7 @@ function receiverOf(expr: Node): { name?: string; scope: Node } {
 
 /** PRAGMAs set through `<receiver>.pragma('…')`, `.exec('PRAGMA …')`, `.run('PRAGMA …')` in `scope` (any receiver when undefined). */
 export function pragmasOn(receiver: string | undefined, scope: Node, names: JsNames, rel: string, chainedFrom?: Node): Found {
-  const out: Found = { pragmas: {}, at: new Map(), conditional: new Map(), unknown: [] };
+  const out: Found = { pragmas: {}, at: new Map(), conditional: new Map(), unknown: [], calls: [] };
   for (const c of scope.descendantsOfType('call_expression')) {
     const fn = c?.childForFieldName('function');
     if (!c || !fn) continue;
@@ -119,12 +119,14 @@ export function pragmasOn(receiver: string | undefined, scope: Node, names: JsNa
       out.pragmas[k] = v;
       out.at.set(k, `${rel}:${lineOfNode(c)}`);
     }
+    out.calls.push([c.startIndex, c.endIndex]);
     if (!Object.keys(found).length && pieces.some(isUnknown) && (method === 'pragma' || /PRAGMA/i.test(text))) out.unknown.push(arg.text);
   }
   return out;
 }
 
-export interface Found { pragmas: Record<string, string>; at: Map<string, string>; conditional: Map<string, string>; unknown: string[] }
+/** PRAGMAs found on an instance: values and lines, those under a condition, computed ones, and the calls that hold them. */
+export interface Found { pragmas: Record<string, string>; at: Map<string, string>; conditional: Map<string, string>; unknown: string[]; calls: [number, number][] }
 
 /** What found pragmas say: set where they always run, unknown where a condition or a computed statement decides. */
 export function observeFound(o: Observed, found: Found, at: string): void {
@@ -157,5 +159,6 @@ function instance(f: JsFile, expr: Node, driverId: string, names: JsNames, rootA
   };
   const statement = statementOf(expr);
   setPlanner(finding, (missing) => planNodePragmas(f, expr, statement, name, scope, driverId, missing));
+  setSpans(finding, [[expr.startIndex, expr.endIndex], ...found.calls]);
   return finding;
 }

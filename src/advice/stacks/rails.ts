@@ -3,7 +3,7 @@ import type { Document, Node as YNode, Pair, YAMLMap } from 'yaml';
 import { compareVersion, railsDefaults } from '../drivers';
 import { effectiveSettings, normalise, Observed } from '../facts';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
-import { PlanResult, setPlanner } from '../planners';
+import { PlanResult, setPlanner, setSpans } from '../planners';
 import { Recommended } from '../recommended';
 import { Scope } from '../findings';
 
@@ -51,6 +51,11 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
     }
     return undefined;
   };
+  const mergedRanges = (map: YAMLMap, depth = 0): [number, number, number][] => depth > 10 ? [] : map.items
+    .filter((it) => isScalar(it.key) && (it.key.value === '<<' || typeof it.key.value === 'symbol'))
+    .flatMap((it) => (isSeq(it.value) ? it.value.items : [it.value]))
+    .map((v) => (isAlias(v) ? v.resolve(doc as Document) : v))
+    .flatMap((m) => (isMap(m) && m.range ? [m.range, ...mergedRanges(m, depth + 1)] : []));
   const scalar = (p: Pair | undefined): { value?: string; unknown?: string; at?: number } => {
     const v = p?.value as YNode | null | undefined;
     if (!v || !isScalar(v) || !v.range) return {};
@@ -114,6 +119,8 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
         ],
       };
       setPlanner(finding, (missing) => planRails(text, db, !!pragmasPair, railsVersion, missing));
+      // The entry and what it merges (a `timeout:` in `default: &default` is this entry's too).
+      setSpans(finding, [db.map.range!, ...mergedRanges(db.map)].map(([a, , b]) => [a, b]));
       out.push(finding);
     }
   }
