@@ -47,3 +47,22 @@ export function pieceNaming(pieces: Pieces, name: string): Node | undefined {
   for (const p of pieces) if (!isUnknown(p) && p.node && re.test(p.text)) return p.node;
   return undefined;
 }
+
+/**
+ * The steps every language's resolver shares, given how it resolves a child:
+ * parentheses, `left + right` (of the grammar's binary node type), and a name
+ * bound exactly once. Undefined when the node is none of these.
+ */
+export function commonSteps(node: Node, binaryType: string, names: ReadonlyMap<string, Node[]>, resolve: (n: Node) => Pieces): Pieces | undefined {
+  if (node.type === 'parenthesized_expression' && node.namedChildren[0]) return resolve(node.namedChildren[0]);
+  if (node.type === binaryType && node.childForFieldName('operator')?.text === '+') {
+    const l = node.childForFieldName('left');
+    const r = node.childForFieldName('right');
+    if (l && r) return [...resolve(l), ...resolve(r)];
+  }
+  if (node.type === 'identifier') {
+    const v = names.get(node.text);
+    if (v?.length === 1) return resolve(v[0]!);
+  }
+  return undefined;
+}

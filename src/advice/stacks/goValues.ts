@@ -1,4 +1,4 @@
-import { Pieces } from '../pieces';
+import { Pieces, commonSteps } from '../pieces';
 import { Node } from '../syntax/treeSitter';
 
 /**
@@ -52,11 +52,10 @@ export function resolveGo(node: Node, names: GoNames, depth = 0): Pieces {
   if (depth > 20) return unknown();
   const s = goString(node);
   if (s !== undefined) return [{ text: s, node }];
-  if (node.type === 'parenthesized_expression' && node.namedChildren[0]) return resolveGo(node.namedChildren[0], names, depth + 1);
-  if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '+') {
-    const l = node.childForFieldName('left');
-    const r = node.childForFieldName('right');
-    if (l && r) return [...resolveGo(l, names, depth + 1), ...resolveGo(r, names, depth + 1)];
+  // A local `:=` shadows the package's name: identifiers are resolved below, not by the common steps.
+  if (node.type !== 'identifier') {
+    const common = commonSteps(node, 'binary_expression', names, (n) => resolveGo(n, names, depth + 1));
+    if (common) return common;
   }
   if (node.type === 'identifier') {
     const local = localValue(node.text, node);

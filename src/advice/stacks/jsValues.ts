@@ -1,4 +1,4 @@
-import { Pieces } from '../pieces';
+import { Pieces, commonSteps } from '../pieces';
 import { Node } from '../syntax/treeSitter';
 
 /**
@@ -43,18 +43,8 @@ export function resolveJs(node: Node, names: JsNames, depth = 0): Pieces {
     }
     return out.length ? out : [{ text: '', node }];
   }
-  if (node.type === 'parenthesized_expression' && node.namedChildren[0]) return resolveJs(node.namedChildren[0], names, depth + 1);
   if ((node.type === 'as_expression' || node.type === 'satisfies_expression' || node.type === 'non_null_expression') && node.namedChildren[0]) return resolveJs(node.namedChildren[0], names, depth + 1);
-  if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '+') {
-    const l = node.childForFieldName('left');
-    const r = node.childForFieldName('right');
-    if (l && r) return [...resolveJs(l, names, depth + 1), ...resolveJs(r, names, depth + 1)];
-  }
-  if (node.type === 'identifier') {
-    const v = names.get(node.text);
-    if (v?.length === 1) return resolveJs(v[0]!, names, depth + 1);
-  }
-  return unknown;
+  return commonSteps(node, 'binary_expression', names, (n) => resolveJs(n, names, depth + 1)) ?? unknown;
 }
 
 /** `{ key: value }` of an object literal (plain keys only). */

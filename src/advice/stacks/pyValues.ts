@@ -1,4 +1,4 @@
-import { Pieces } from '../pieces';
+import { Pieces, commonSteps } from '../pieces';
 import { Node } from '../syntax/treeSitter';
 
 /**
@@ -44,16 +44,8 @@ export function resolvePy(node: Node, names: PyNames, depth = 0): Pieces {
   if (depth > 20) return unknown;
   const s = pyString(node);
   if (s) return s;
-  if (node.type === 'parenthesized_expression' && node.namedChildren[0]) return resolvePy(node.namedChildren[0], names, depth + 1);
-  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '+') {
-    const l = node.childForFieldName('left');
-    const r = node.childForFieldName('right');
-    if (l && r) return [...resolvePy(l, names, depth + 1), ...resolvePy(r, names, depth + 1)];
-  }
-  if (node.type === 'identifier') {
-    const v = names.get(node.text);
-    if (v?.length === 1) return resolvePy(v[0]!, names, depth + 1);
-  }
+  const common = commonSteps(node, 'binary_operator', names, (n) => resolvePy(n, names, depth + 1));
+  if (common) return common;
   // "sqlite:///{0}".format(path): the literal parts are known, each {…} is the argument's (run-time) value.
   const fn = node.type === 'call' ? node.childForFieldName('function') : undefined;
   if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
