@@ -17,29 +17,36 @@ const VALUES: Record<string, (v: unknown) => boolean> = {
   synchronous: (v) => ['off', 'normal', 'full', 'extra'].includes(v as string),
   foreign_keys: (v) => v === 'on' || v === 'off',
 };
+// A set fact's line must say which setting it sets (catches verdicts off by a line).
+const MENTIONS: Record<string, RegExp> = {
+  journal_mode: /journal|wal/i, busy_timeout: /busy|timeout/i, synchronous: /sync/i, foreign_keys: /foreign|_fk/i,
+};
 const LICENSE_FILE = /^(LICEN[CS]E|COPYING|MIT-LICENSE)(\.(md|txt))?$/i;
 
 const projects = readdirSync(CORPUS).filter((name) => statSync(path.join(CORPUS, name)).isDirectory()).sort();
 
-function lineCount(file: string): number {
-  const text = readFileSync(file, 'latin1');
-  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+function linesOf(file: string): string[] {
+  const lines = readFileSync(file, 'latin1').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
-/** Asserts `rel` names a corpus file of `slug` and `line` is one of its lines. */
-function assertLineOf(slug: string, rel: unknown, line: unknown, what: string): void {
+/** Asserts `rel` names a corpus file of `slug` and `line` is one of its non-blank lines; returns that line. */
+function assertLineOf(slug: string, rel: unknown, line: unknown, what: string): string {
   assert.equal(typeof rel, 'string', `${what}: file must be a string`);
   const file = path.join(CORPUS, slug, rel as string);
   assert.ok(!path.relative(path.join(CORPUS, slug), file).startsWith('..'), `${what}: ${String(rel)} leaves the project`);
   assert.ok(existsSync(file) && statSync(file).isFile(), `${what}: ${String(rel)} is not in the corpus`);
   assert.ok(Number.isInteger(line) && (line as number) >= 1, `${what}: line must be a positive integer`);
-  assert.ok((line as number) <= lineCount(file), `${what}: ${String(rel)} has no line ${String(line)}`);
+  const text = linesOf(file)[(line as number) - 1];
+  assert.ok(text !== undefined && text.trim() !== '', `${what}: ${String(rel)} has no line ${String(line)} or it is blank`);
+  return text;
 }
 
-function assertAt(slug: string, at: unknown, what: string): void {
+function assertAt(slug: string, at: unknown, what: string): string {
   const m = typeof at === 'string' ? /^(.+):(\d+)$/.exec(at) : null;
   assert.ok(m, `${what}: at must be "file:line", got ${JSON.stringify(at)}`);
-  assertLineOf(slug, m[1], Number(m[2]), what);
+  return assertLineOf(slug, m[1], Number(m[2]), what);
 }
 
 function assertSetting(slug: string, name: string, fact: Record<string, unknown>, what: string): void {
@@ -47,7 +54,7 @@ function assertSetting(slug: string, name: string, fact: Record<string, unknown>
   if (fact.state === 'set') {
     assert.equal(keys, 'at,state,value', `${what}: a set fact has value and at`);
     assert.ok(VALUES[name]!(fact.value), `${what}: ${JSON.stringify(fact.value)} is not a normalised ${name}`);
-    assertAt(slug, fact.at, what);
+    assert.match(assertAt(slug, fact.at, what), MENTIONS[name]!, `${what}: ${String(fact.at)} does not mention ${name}`);
   } else if (fact.state === 'default') {
     assert.equal(keys, 'source,state,value', `${what}: a default fact has value and source`);
     assert.ok(VALUES[name]!(fact.value), `${what}: ${JSON.stringify(fact.value)} is not a normalised ${name}`);
