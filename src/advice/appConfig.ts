@@ -10,6 +10,7 @@ import { DjangoProject, PyFile, Receiver, analyseDjango, findReceivers, parseEnv
 import { VERSION_FILES, djangoVersionFrom } from './stacks/djangoVersion';
 import { GoFile, analyseGo } from './stacks/go';
 import { parseLitestream } from './stacks/litestream';
+import { applyOutsideJournal, journalFromLitefs, prismaUsesSqlite } from './stacks/outside';
 import { analyseNode, mentionsSqliteModule } from './stacks/node';
 import { analysePython } from './stacks/python';
 import { parseDatabaseYml, railsVersionFromLock } from './stacks/rails';
@@ -52,6 +53,7 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
     }
   };
   const trees: Tree[] = [];
+  const outsideJournal: { expression: string; at: string }[] = [];
   const parsed = async (src: SourceFile): Promise<(SourceFile & { tree: Tree }) | undefined> => {
     const grammar = grammarFor(src.rel)!;
     try {
@@ -85,9 +87,15 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
     return p;
   };
   try {
+    let prismaSqlite = false;
+    for (const rel of files.filter((r) => r.endsWith('.prisma'))) prismaSqlite ||= prismaUsesSqlite((await read(rel))?.text ?? '');
     for (const rel of files) {
       const name = path.posix.basename(rel);
-      if (/^litestream\.ya?ml$/.test(name)) {
+      if (name.endsWith('.prisma')) continue;
+      if (/^litefs\.ya?ml$/.test(name)) {
+        const journal = journalFromLitefs((await read(rel))?.text ?? '', rel);
+        if (journal) outsideJournal.push(journal);
+      } else if (/^litestream\.ya?ml$/.test(name)) {
         const src = await read(rel);
         const b = src && (await parseLitestream(src.text, rel));
         if (b) findings.backups.push(b);
@@ -114,7 +122,7 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
           const project = await projectOf(rel);
           pyFiles.push({ ...file, project });
           receivers.push(...findReceivers(file, project.root));
-        } else findings.connections.push(...analyseNode(file, rootAbs, nearestDir(rel, packageDirs)));
+        } else findings.connections.push(...analyseNode(file, rootAbs, nearestDir(rel, packageDirs), prismaSqlite));
       }
     }
     const goMods = new Map<string, string>();
@@ -130,6 +138,7 @@ export async function findAppSettings(root: string, exclude: readonly string[] =
     if (opts.keepTrees) keptTrees.set(findings, trees);
     else for (const t of trees) t.delete();
   }
+  for (const j of outsideJournal) applyOutsideJournal(findings.connections, j);
   if (!findings.problems?.length) delete findings.problems;
   const runtimes = await bundledSqlite(rootAbs, [...packageDirs.keys()], goModDirs);
   if (runtimes.length) findings.runtimes = runtimes;
@@ -170,7 +179,7 @@ async function listFiles(rootAbs: string, exclude: readonly string[]) {
           const parent = path.posix.dirname(dir);
           projectDirs.set(parent, (projectDirs.get(parent) ?? new Set()).add(`requirements/${name}`));
         }
-        if (grammarFor(name) || /^\.env/.test(name) || /^litestream\.ya?ml$/.test(name) || rel.endsWith('config/database.yml') || name === 'Gemfile.lock') files.push(rel);
+        if (grammarFor(name) || /^\.env/.test(name) || /^(litestream|litefs)\.ya?ml$/.test(name) || name.endsWith('.prisma') || rel.endsWith('config/database.yml') || name === 'Gemfile.lock') files.push(rel);
       }
     }
   }

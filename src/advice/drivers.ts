@@ -44,6 +44,7 @@ export const DRIVERS: readonly Driver[] = [
   { id: 'modernc.org/sqlite', stack: 'go', spelling: 'pragma-dsn', defaults: {}, note: 'modernc.org/sqlite reads _pragma=name(value)' },
   { id: 'ncruces/go-sqlite3', stack: 'go', spelling: 'pragma-dsn', defaults: {
     busy_timeout: { value: '60000', source: 'ncruces/go-sqlite3 driver/driver.go: without _pragma, busy_timeout(60000)' },
+    foreign_keys: { value: 'on', source: 'ncruces/go-sqlite3 sqlite3/sqlite_opt.h: #define SQLITE_DEFAULT_FOREIGN_KEYS 1' },
   }, note: 'ncruces/go-sqlite3 reads _pragma=name(value); any _pragma replaces its busy_timeout(60000) default' },
   // Node.
   { id: 'better-sqlite3', stack: 'node', spelling: 'pragma-call', defaults: BETTER, note: 'better-sqlite3 is compiled with foreign keys ON, SQLITE_DEFAULT_WAL_SYNCHRONOUS=1 (NORMAL in WAL) and a 16 MB cache' },
@@ -61,7 +62,10 @@ export const DRIVERS: readonly Driver[] = [
     foreign_keys: { value: 'on', source: 'Sequelize sqlite connection-manager: PRAGMA FOREIGN_KEYS=ON unless foreignKeys: false' },
   }, note: 'Sequelize: pragmas through a hook on the raw connection (afterConnect)' },
   { id: 'drizzle', stack: 'node', spelling: 'none', defaults: {}, note: 'Drizzle wraps the driver it is given: the settings are that driver\'s' },
-  { id: 'prisma', stack: 'node', spelling: 'none', defaults: {}, note: 'Prisma (provider = "sqlite"): the URL sets no pragmas; journal_mode=WAL can be set once on the file (it persists); busy_timeout, synchronous and foreign_keys are Prisma\'s own and cannot be set from the schema' },
+  { id: 'prisma', stack: 'node', spelling: 'none', defaults: {
+    busy_timeout: { value: '5000', source: 'Prisma quaint over rusqlite (bundled): rusqlite src/inner_connection.rs sqlite3_busy_timeout(db, 5000), unless the URL has socket_timeout' },
+    foreign_keys: { value: 'on', source: 'rusqlite libsqlite3-sys build.rs (bundled, as Prisma uses it): -DSQLITE_DEFAULT_FOREIGN_KEYS=1' },
+  }, note: 'Prisma (provider = "sqlite"): the URL sets no pragmas; journal_mode=WAL can be set once on the file (it persists); busy_timeout, synchronous and foreign_keys are Prisma\'s own and cannot be set from the schema' },
   // Python.
   { id: 'python-sqlite3', stack: 'python', spelling: 'python', defaults: { busy_timeout: PY_TIMEOUT } },
   { id: 'sqlalchemy', stack: 'python', spelling: 'python', defaults: { busy_timeout: { ...PY_TIMEOUT, source: `SQLAlchemy pysqlite passes connect_args to ${PY_TIMEOUT.source}` } }, note: 'SQLAlchemy: connect_args={"timeout": …}; pragmas in an event.listens_for(engine, "connect") handler' },

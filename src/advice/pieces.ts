@@ -41,10 +41,15 @@ export function parsePragmaSql(sql: string): Record<string, string> {
   return out;
 }
 
-/** The literal piece that names `PRAGMA <name>` (its node: the adjacent literal's own line), if one does. */
-export function pieceNaming(pieces: Pieces, name: string): Node | undefined {
+/** The literal that names `PRAGMA <name>` and the 1-based line of that text in it (a multi-line literal's own line). */
+export function pieceNaming(pieces: Pieces, name: string): { node: Node; line: number } | undefined {
   const re = new RegExp(`PRAGMA\\s+(?:\\w+\\.)?${name.replace(/\W/g, '')}\\b`, 'i');
-  for (const p of pieces) if (!isUnknown(p) && p.node && re.test(p.text)) return p.node;
+  for (const p of pieces) {
+    if (isUnknown(p) || !p.node || !re.test(p.text)) continue;
+    const m = re.exec(p.node.text);
+    const before = m ? p.node.text.slice(0, m.index) : '';
+    return { node: p.node, line: p.node.startPosition.row + 1 + (before.match(/\n/g)?.length ?? 0) };
+  }
   return undefined;
 }
 

@@ -114,7 +114,7 @@ function readOptions(e: DjangoEntry, values: Map<string, Node>, rel: string, nam
     const parsed = parsePragmaSql(pieces.map((p) => (isUnknown(p) ? '\u0001' : p.text)).join(''));
     const pragmas = Object.fromEntries(Object.entries(parsed).filter(([, v]) => !v.includes('\u0001')));
     Object.assign(e.pragmas, pragmas);
-    Object.assign(e.observed.set, judgedFrom(pragmas, (name) => `${rel}:${lineOfNode(pieceNaming(pieces, name) ?? init)}`));
+    Object.assign(e.observed.set, judgedFrom(pragmas, (name) => `${rel}:${pieceNaming(pieces, name)?.line ?? lineOfNode(init)}`));
     if (pieces.some(isUnknown)) for (const n of SETTING_NAMES) if (!pragmas[n]) e.observed.unknown[n] = { expression: parsed[n]?.includes('\u0001') ? unknowns(pieces).join(' ') : init.text, at: `${rel}:${lineOfNode(init)}` };
   }
   const mode = values.get('transaction_mode');

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { normalise } from '../facts';
 import { effectiveSettings, judgedFrom, Observed } from '../facts';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
-import { Pieces, describe, isUnknown, literal, parsePragmaSql } from '../pieces';
+import { Pieces, describe, isUnknown, literal, parsePragmaSql, pieceNaming } from '../pieces';
 import { nearestDir } from '../paths';
 import { setPlanner, setSpans } from '../planners';
 import { RECOMMENDED } from '../recommended';
@@ -31,32 +31,60 @@ const GORM_DIALECTORS: Record<string, string> = {
 };
 const OPENERS = /^(Open|Connect|MustOpen|MustConnect|OpenDB|OpenContext|ConnectContext|MustConnectContext)$/;
 
-/** `X.Exec(…"PRAGMA …")` in a package: applied to every connection the package opens (a pool's first connection, at least). */
-function packagePragmas(f: GoFile, names: GoNames): { pragmas: Record<string, string>; at: Map<string, string>; unknown: string[] } {
-  const out = { pragmas: {} as Record<string, string>, at: new Map<string, string>(), unknown: [] as string[] };
+type Pragmas = { pragmas: Record<string, string>; at: Map<string, string>; unknown: string[] };
+
+/**
+ * `X.Exec(…"PRAGMA …")` in a file (each at the line of the literal that names
+ * it), and statements whose SQL is handed in from outside (a parameter of the
+ * function, like an operator's startup queries): those may set anything.
+ */
+function filePragmas(f: GoFile, names: GoNames, relOf: (n: Node) => string | undefined): Pragmas {
+  const out: Pragmas = { pragmas: {}, at: new Map(), unknown: [] };
   const toggled = new Set<string>();
   for (const call of f.tree.rootNode.descendantsOfType('call_expression')) {
     const fn = call?.childForFieldName('function');
-    if (!call || fn?.type !== 'selector_expression' || !/^(Exec|ExecContext|MustExec|MustExecContext)$/.test(fn.childForFieldName('field')?.text ?? '')) continue;
-    for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
-      if (!arg || !/PRAGMA/i.test(arg.text) && arg.type !== 'identifier' && arg.type !== 'binary_expression') continue;
-      const pieces = resolveGo(arg, names);
-      const text = pieces.map((p) => (isUnknown(p) ? '\u0001' : p.text)).join('');
-      if (!/PRAGMA/i.test(text)) continue;
-      const found = parsePragmaSql(text);
-      for (const [k, v] of Object.entries(found)) {
-        if (v.includes('\u0001')) continue;
-        // A pragma the package sets to two values (foreign_keys off, then on again around a migration) is toggled, not configured.
-        if (out.pragmas[k] !== undefined && out.pragmas[k]!.toLowerCase() !== v.toLowerCase()) toggled.add(k);
-        out.pragmas[k] = v;
-        out.at.set(k, `${f.rel}:${lineOfNode(call)}`);
-      }
-      // A run-time piece (\u0001) where a PRAGMA's name or value goes: that statement may set anything.
-      if (/PRAGMA\s*$|=\s*$/i.test(text.split('\u0001')[0] ?? '') && text.includes('\u0001')) out.unknown.push(arg.text);
+    const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text ?? '' : '';
+    if (!call || !/^(Exec|ExecContext|MustExec|MustExecContext)$/.test(method)) continue;
+    const arg = call.childForFieldName('arguments')?.namedChildren[method.endsWith('Context') ? 1 : 0];
+    if (!arg) continue;
+    if (arg.type === 'identifier' && isParameter(arg)) { out.unknown.push(arg.text); continue; }
+    const pieces = resolveGo(arg, names);
+    const text = pieces.map((p) => (isUnknown(p) ? '\u0001' : p.text)).join('');
+    if (!/PRAGMA/i.test(text)) continue;
+    for (const [k, v] of Object.entries(parsePragmaSql(text))) {
+      if (v.includes('\u0001')) continue;
+      // A pragma set to two values (foreign_keys off, then on again around a migration) is toggled, not configured.
+      if (out.pragmas[k] !== undefined && out.pragmas[k]!.toLowerCase() !== v.toLowerCase()) toggled.add(k);
+      out.pragmas[k] = v;
+      const lit = pieceNaming(pieces, k);
+      out.at.set(k, lit ? `${relOf(lit.node) ?? f.rel}:${lit.line}` : `${f.rel}:${lineOfNode(call)}`);
     }
+    // A run-time piece (\u0001) where a PRAGMA's name or value goes: that statement may set anything.
+    if (/PRAGMA\s*$|=\s*$/i.test(text.split('\u0001')[0] ?? '') && text.includes('\u0001')) out.unknown.push(arg.text);
   }
   for (const k of toggled) { delete out.pragmas[k]; out.at.delete(k); }
   return out;
+}
+
+/** Whether an identifier names a parameter of the function it is used in. */
+function isParameter(id: Node): boolean {
+  let fn: Node | null = id.parent;
+  while (fn && !/^(function_declaration|method_declaration|func_literal)$/.test(fn.type)) fn = fn.parent;
+  return !!fn?.childForFieldName('parameters')?.descendantsOfType('identifier').some((p) => p?.text === id.text);
+}
+
+/** Pragmas of several files together; a pragma they set to different values is unknown, not either. */
+function merge(list: Pragmas[]): Pragmas {
+  const acc: Pragmas = { pragmas: {}, at: new Map(), unknown: [] };
+  for (const mine of list) {
+    for (const [k, v] of Object.entries(mine.pragmas)) {
+      if (acc.pragmas[k] !== undefined && acc.pragmas[k]!.toLowerCase() !== v.toLowerCase()) { acc.unknown.push(`PRAGMA ${k} set to both ${acc.pragmas[k]} and ${v}`); delete acc.pragmas[k]; continue; }
+      acc.pragmas[k] = v;
+      acc.at.set(k, mine.at.get(k)!);
+    }
+    acc.unknown.push(...mine.unknown);
+  }
+  return acc;
 }
 
 export function analyseGo(files: GoFile[], rootAbs: string, goMods: ReadonlyMap<string, string>, problems: { file: string; error: string }[]): ConnectionFinding[] {
@@ -74,21 +102,10 @@ export function analyseGo(files: GoFile[], rootAbs: string, goMods: ReadonlyMap<
   }));
   const drivers = registeredDrivers(files, (f) => namesOf(f));
   const treeRel = new Map<unknown, string>(files.map((f) => [f.tree, f.rel]));
-  const pragmasByDir = new Map<string, ReturnType<typeof packagePragmas>>();
-  for (const f of files) {
-    if (f.rel.endsWith('_test.go')) continue;
-    const dir = path.posix.dirname(f.rel);
-    const mine = packagePragmas(f, namesOf(f));
-    const acc: ReturnType<typeof packagePragmas> = pragmasByDir.get(dir) ?? { pragmas: {}, at: new Map(), unknown: [] };
-    for (const [k, v] of Object.entries(mine.pragmas)) {
-      if (acc.pragmas[k] !== undefined && acc.pragmas[k]!.toLowerCase() !== v.toLowerCase()) { acc.unknown.push(`PRAGMA ${k} set to both ${acc.pragmas[k]} and ${v}`); delete acc.pragmas[k]; continue; }
-      acc.pragmas[k] = v;
-      acc.at.set(k, mine.at.get(k)!);
-    }
-    acc.unknown.push(...mine.unknown);
-    pragmasByDir.set(dir, acc);
-  }
+  const relOf = (n: Node) => treeRel.get(n.tree);
+  const pragmasOf = new Map(files.filter((f) => !f.rel.endsWith('_test.go')).map((f) => [f, filePragmas(f, namesOf(f), relOf)]));
   const out: ConnectionFinding[] = [];
+  const opens: { f: GoFile; call: Node; v: { driverId: string; via?: string; dsn: Node; names: GoNames; note?: string } }[] = [];
   for (const f of files) {
     const imp = imports(f.tree.rootNode);
     const modDriver = moduleDriver(goMods.get(nearestDir(f.rel, goMods)));
@@ -115,12 +132,19 @@ export function analyseGo(files: GoFile[], rootAbs: string, goMods: ReadonlyMap<
           if (driverId) variants.push({ driverId, via, dsn: args[1]!, names, note: name === undefined ? `the driver name is computed at run time (${nameNode.text}); assumed to be the module's only SQLite driver, ${driverId}` : undefined });
         }
       }
-      for (const v of variants) {
-        const finding = fromDsn(f, (n) => treeRel.get(n.tree), rootAbs, call, v.driverId, v.via, resolveGo(v.dsn, v.names), v.dsn, problems, pragmasByDir.get(path.posix.dirname(f.rel)));
-        if (finding && v.note) finding.notes.push(v.note);
-        if (finding) out.push(finding);
-      }
+      for (const v of variants) opens.push({ f, call, v });
     }
+  }
+  // PRAGMAs a file executes belong to the connections it opens; a file of the package that opens none
+  // (shiori's sqlite.go) serves every connection of the package.
+  const opening = new Set(opens.map((o) => o.f));
+  for (const { f, call, v } of opens) {
+    const dir = path.posix.dirname(f.rel);
+    const shared = files.filter((g) => g !== f && !opening.has(g) && path.posix.dirname(g.rel) === dir).map((g) => pragmasOf.get(g)).filter((p): p is Pragmas => !!p);
+    const pkg = merge([...shared, ...(pragmasOf.has(f) ? [pragmasOf.get(f)!] : [])]);
+    const finding = fromDsn(f, relOf, rootAbs, call, v.driverId, v.via, resolveGo(v.dsn, v.names), v.dsn, problems, pkg);
+    if (finding && v.note) finding.notes.push(v.note);
+    if (finding) out.push(finding);
   }
   return out;
 }
@@ -130,7 +154,7 @@ function literalOf(p: Pieces): string | undefined {
   return p.every((x) => !isUnknown(x)) ? p.map((x) => (x as { text: string }).text).join('') : undefined;
 }
 
-function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: string, call: Node, driverId: string, via: string | undefined, pieces: Pieces, dsnNode: Node, problems: { file: string; error: string }[], pkg?: ReturnType<typeof packagePragmas>): ConnectionFinding | undefined {
+function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: string, call: Node, driverId: string, via: string | undefined, pieces: Pieces, dsnNode: Node, problems: { file: string; error: string }[], pkg?: Pragmas): ConnectionFinding | undefined {
   // Unknown pieces become placeholders, so the DSN's own '?', '&' and '=' stay where the code puts them.
   let flat = '';
   const starts: number[] = [];

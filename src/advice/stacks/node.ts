@@ -21,7 +21,7 @@ export interface JsFile { rel: string; text: string; tree: { rootNode: Node }; e
 const MODULES: Record<string, string> = { 'better-sqlite3': 'better-sqlite3', 'node:sqlite': 'node:sqlite', sqlite3: 'sqlite3' };
 
 export function mentionsSqliteModule(text: string): boolean {
-  return /['"](better-sqlite3|node:sqlite|sqlite3|knex|typeorm|sequelize)['"]/.test(text);
+  return /['"](better-sqlite3|node:sqlite|sqlite3|knex|typeorm|sequelize)['"]|['"]@prisma\/client/.test(text);
 }
 
 /** Local names bound to each SQLite module: `import X from`, `import { DatabaseSync } from`, `const X = require(…)`. */
@@ -58,7 +58,7 @@ function driverOfConstructor(ctor: Node, bound: Map<string, string>): string | u
   return 'better-sqlite3';
 }
 
-export function analyseNode(f: JsFile, rootAbs: string, packageDir: string): ConnectionFinding[] {
+export function analyseNode(f: JsFile, rootAbs: string, packageDir: string, prismaSqlite = false): ConnectionFinding[] {
   const root = f.tree.rootNode;
   const bound = bindings(root);
   const names = moduleConsts(root);
@@ -69,6 +69,7 @@ export function analyseNode(f: JsFile, rootAbs: string, packageDir: string): Con
       const ctor = n.childForFieldName('constructor');
       const driverId = ctor ? driverOfConstructor(ctor, bound) : undefined;
       if (driverId) out.push(instance(f, n, driverId, names, rootAbs, packageDir));
+      else if (prismaSqlite && ctor?.text === 'PrismaClient' && /["']@prisma\/client/.test(f.text)) out.push(prisma(f, n));
     } else if (n.type === 'object') {
       const orm = ormConfig(f, n, names, rootAbs, packageDir);
       if (orm) out.push(orm);
@@ -160,5 +161,15 @@ function instance(f: JsFile, expr: Node, driverId: string, names: JsNames, rootA
   const statement = statementOf(expr);
   setPlanner(finding, (missing) => planNodePragmas(f, expr, statement, name, scope, driverId, missing));
   setSpans(finding, [[expr.startIndex, expr.endIndex], ...found.calls]);
+  return finding;
+}
+
+/** `new PrismaClient()` in a project whose schema's datasource is SQLite: Prisma's own engine opens the file. */
+function prisma(f: JsFile, expr: Node): ConnectionFinding {
+  const finding: ConnectionFinding = {
+    stack: 'node', driver: 'prisma', scope: scopeOf(f.rel, undefined), file: f.rel, line: lineOfNode(expr),
+    databaseExpr: 'the datasource url of schema.prisma', pragmas: {}, settings: effectiveSettings('prisma', { set: {}, unknown: {} }), notes: ['prisma'],
+  };
+  setPlanner(finding, () => 'Prisma opens SQLite itself and its schema sets no pragmas: run PRAGMA journal_mode=WAL once on the file (it persists); the rest is Prisma\'s own');
   return finding;
 }
