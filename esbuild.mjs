@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
+// Keep in step with GRAMMARS in src/advice/syntax/treeSitter.ts.
+const GRAMMARS = ['python', 'go', 'javascript', 'typescript', 'tsx'];
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
@@ -42,6 +44,9 @@ if (existsSync('webview/main.ts')) {
 function copyAssets() {
   // sql.js loads its wasm at run time from beside the bundle.
   copyFileSync(join(dirname(require.resolve('sql.js/dist/sql-wasm.wasm')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+  // tree-sitter's runtime and the grammars the app-config analysis reads (src/advice/syntax/treeSitter.ts), nothing more.
+  const treeSitter = dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm'));
+  for (const f of ['tree-sitter.js', 'tree-sitter.wasm', ...GRAMMARS.map((g) => `tree-sitter-${g}.wasm`)]) copyFileSync(join(treeSitter, f), join('dist', f));
   // The panel's stylesheet sits in the build output: the webview may load nothing else.
   copyFileSync('webview/panel.css', 'dist/panel.css');
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
+import { benchAppConfig, benchVsixSize } from './appConfig';
 import { benchLivePanel } from './livePanel';
 import { benchOps } from './ops';
 import { benchPanel } from './panel';
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
   if (!QUICK) await benchSpaceShapes(say, WORK);
   await benchPanel(say, QUICK ? 50 : 200);
   await configBench();
+  await benchAppConfig(QUICK, say);
+  await benchVsixSize(say);
   await benchSampling(say, QUICK ? 3 : 10);
   await benchLivePanel(say, WORK, QUICK ? 5 : 30);
   if (!QUICK) updateReadme();

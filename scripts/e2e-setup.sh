@@ -24,6 +24,14 @@ have_krb5_headers || need_apt+=(libkrb5-dev)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 # Django 3.2 from Debian proves the connection_created fix on a live Django connection (the test skips without it).
 if ! /usr/bin/python3 -c 'import django' >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then need_apt+=(python3-django); fi
+# The real stacks that prove app-config fixes (test/realStacks.test.ts skips each without it): SQLAlchemy, Go with
+# mattn/go-sqlite3 (GOPATH mode, offline), ActiveRecord with sqlite3.
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  /usr/bin/python3 -c 'import sqlalchemy' >/dev/null 2>&1 || need_apt+=(python3-sqlalchemy)
+  command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
+  [ -d /usr/share/gocode/src/github.com/mattn/go-sqlite3 ] || need_apt+=(golang-github-mattn-go-sqlite3-dev)
+  ruby -e 'require "active_record"; require "sqlite3"' >/dev/null 2>&1 || need_apt+=(ruby-activerecord ruby-sqlite3)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian packages: ${need_apt[*]}"

@@ -7,7 +7,6 @@ import { findAppSettings } from '../src/advice/appConfig';
 import { Check, CheckId, adviseDatabase, findingsFor } from '../src/advice/checks';
 import { AppFindings } from '../src/advice/findings';
 import { connectionSnippets } from '../src/advice/snippets';
-import { parseGoSource } from '../src/advice/stacks/go';
 import { parseDatabaseYml } from '../src/advice/stacks/rails';
 import { readDatabaseState } from '../src/sqlite/state';
 import { NODE22 } from './helpers/engines';
@@ -129,11 +128,13 @@ export const db = new DatabaseSync('store.db');
     ['djangoOk', { wal: 'info', busy_timeout: 'ok', synchronous: 'ok', foreign_keys: 'ok', backup: 'info' }],
     ['djangoPlain', { wal: 'fail', busy_timeout: 'ok', synchronous: 'info', foreign_keys: 'ok' }],
     ['rails', { wal: 'ok', busy_timeout: 'ok', synchronous: 'ok', foreign_keys: 'ok' }],
-    ['oldRails', { wal: 'fail', busy_timeout: 'warn', synchronous: 'fail', foreign_keys: 'warn' }],
+    // Rails turned foreign keys on before 7.1 too (sqlite3_adapter.rb configure_connection).
+    ['oldRails', { wal: 'fail', busy_timeout: 'warn', synchronous: 'fail', foreign_keys: 'ok' }],
     ['nodeOk', { wal: 'ok', busy_timeout: 'ok', synchronous: 'ok', foreign_keys: 'ok', backup: 'ok' }],
-    ['nodePlain', { busy_timeout: 'warn', synchronous: 'info', foreign_keys: 'warn' }],
+    // node:sqlite enforces foreign keys by default (enableForeignKeyConstraints: true); mattn/go-sqlite3 waits 5000 ms by default.
+    ['nodePlain', { busy_timeout: 'warn', synchronous: 'info', foreign_keys: 'ok' }],
     ['goOk', { wal: 'ok', busy_timeout: 'ok', synchronous: 'ok', foreign_keys: 'ok' }],
-    ['goPlain', { wal: 'fail', busy_timeout: 'warn', foreign_keys: 'warn' }],
+    ['goPlain', { wal: 'fail', busy_timeout: 'ok', foreign_keys: 'warn' }],
   ];
   for (const [name, want] of expectations) {
     it(`judges ${name}`, async () => {
@@ -154,10 +155,10 @@ export const db = new DatabaseSync('store.db');
 
   it('cites the setting it judged by', async () => {
     const c = (await checksFor(db.djangoOk!, findings)).get('busy_timeout')!;
-    assert.equal(c.source, 'django_ok/mysite/settings.py:5'); // the ENGINE line of the entry
-    assert.match(c.reason, /5000 ms — set by the app/);
+    assert.equal(c.source, 'django_ok/mysite/settings.py:11'); // the literal of the init_command that sets it
+    assert.match(c.reason, /5000 ms — set by the app at django_ok\/mysite\/settings\.py:11/);
     const d = (await checksFor(db.djangoPlain!, findings)).get('busy_timeout')!;
-    assert.match(d.reason, /Python sqlite3 timeout=5\.0/);
+    assert.match(d.reason, /Python sqlite3\.connect\(timeout=5\.0\)/);
   });
 
   it('flags hot journals, large free space and network filesystems', async () => {
@@ -220,11 +221,22 @@ print(${readBack})`;
     assert.deepEqual(JSON.parse(out), expected);
   });
 
-  it('Go and Rails snippets say what the advisor reads back', async () => {
-    const go = parseGoSource(snippet(/^Go/).code, 'main.go', '/app')[0]!;
-    assert.deepEqual(go.pragmas, { journal_mode: 'WAL', synchronous: 'NORMAL', busy_timeout: '5000', foreign_keys: 'ON' });
+  it('Go snippets use each driver\'s own DSN spelling, and the advisor reads every setting back as set', async () => {
+    for (const [name, driver, importPath] of [['mattn', 'mattn/go-sqlite3', 'github.com/mattn/go-sqlite3'], ['modernc', 'modernc.org/sqlite', 'modernc.org/sqlite']] as const) {
+      const dir = tempDir();
+      write(dir, 'main.go', `package main\nimport (\n\t"database/sql"\n\t_ "${importPath}"\n)\nfunc open() {\n\t${snippet(new RegExp(name === 'mattn' ? 'mattn' : 'modernc')).code}\n\t_, _ = db, err\n}\n`);
+      const [go] = (await findAppSettings(dir)).connections;
+      assert.equal(go!.driver, driver);
+      const set = Object.fromEntries(Object.entries(go!.settings).filter(([, s]) => s.state === 'set').map(([k, s]) => [k, (s as { value: string }).value]));
+      assert.deepEqual(set, { journal_mode: 'wal', synchronous: 'normal', busy_timeout: '5000', foreign_keys: 'on' }, name);
+    }
+    assert.doesNotMatch(snippet(/mattn/).code, /_pragma=/, 'mattn/go-sqlite3 has no _pragma= parameter');
+  });
+
+  it('the Rails snippet says what the advisor reads back', async () => {
     const rails = (await parseDatabaseYml(snippet(/^Rails/).code, 'config/database.yml', '/app', '7.1.3'))[0]!;
     assert.deepEqual(rails.pragmas, { journal_mode: 'wal', synchronous: 'normal', foreign_keys: 'true' });
-    assert.match(rails.defaults.busy_timeout!, /^5000/);
+    // timeout in database.yml is the app's own setting, not a default (the old reading called it a default).
+    assert.deepEqual(rails.settings.busy_timeout, { state: 'set', value: '5000', at: 'config/database.yml:4' });
   });
 });

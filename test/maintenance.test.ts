@@ -1,3 +1,4 @@
+import { effectiveSettings } from '../src/advice/facts';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
@@ -214,10 +215,11 @@ describe('Litestream setup', () => {
     assert.deepEqual((await parseLitestream(noApp.yaml, 'litestream.yml'))?.databases, [db]);
     assert.deepEqual(noApp.checks.map((c) => c.ok), [false, false, true]);
     assert.match(noApp.checks[0]!.text, /Enable WAL first/);
-    const django = { stack: 'django' as const, file: 'proj/settings.py', line: 12, databaseExpr: 'BASE_DIR / "db.sqlite3"', database: db, pragmas: { busy_timeout: '5000' }, defaults: {}, notes: [] };
+    const django = { stack: 'django' as const, driver: 'django', scope: 'production' as const, file: 'proj/settings.py', line: 12, databaseExpr: 'BASE_DIR / "db.sqlite3"', database: db, pragmas: { busy_timeout: '5000' },
+      settings: effectiveSettings('django', { set: { busy_timeout: { value: '5000', at: 'proj/settings.py:14' } }, unknown: {} }), notes: [] };
     const ready = litestreamPlan(db, '/backup/db', 'wal', { connections: [django], backups: [] });
     assert.deepEqual(ready.checks.map((c) => c.ok), [true, true, true]);
-    assert.match(ready.checks[1]!.text, /busy_timeout \(5000, proj\/settings\.py:12\)/);
+    assert.match(ready.checks[1]!.text, /busy_timeout \(5000 ms, proj\/settings\.py:12\)/);
     assert.match(ready.verifyRestore, /^litestream restore -o \/tmp\/restored\.db/);
   });
 });

@@ -85,8 +85,9 @@ function checklist(detail: DatabaseDetail, writesDisabled: boolean, on: DetailHa
     )))),
     h('h3', {}, 'App settings for this database'),
     apps.length
-      ? h('ul', {}, ...apps.map((a) => h('li', {}, h('strong', {}, a.stack), ` ${a.file}:${a.line} — `,
-          Object.keys(a.pragmas).length ? `sets ${Object.entries(a.pragmas).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'sets no pragmas',
+      ? h('ul', {}, ...apps.map((a) => h('li', {}, h('strong', {}, a.via ? `${a.via} over ${a.driver}` : a.driver), ` ${a.file}:${a.line} — `,
+          // Each setting as the code decides it: set by the app, the driver's default, or computed at run time.
+          Object.entries(a.settings).map(([k, s]) => (s.state === 'set' ? `${k}=${s.value} (set, ${s.at})` : s.state === 'default' ? `${k}=${s.value} (default)` : `${k} unknown (${s.expression})`)).join('; '),
           ...a.notes.map((n) => h('div', { class: 'muted' }, n)))))
       : h('p', { class: 'muted' }, 'None found in this workspace folder (Django settings, Rails database.yml, Node better-sqlite3/node:sqlite, Go sql.Open). Per-connection settings are unknown from the file: see Connection settings.'),
   );

@@ -4,7 +4,7 @@ import { WAL_RESET_BUG, bugsOf } from '../sqlite/knownBugs';
 import { CHANGING_ON_EVERY_READ, WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
 import type { Check, CheckId, CheckStatus } from './checkTypes';
-import { AppFindings, ConnectionFinding, SqliteRuntime } from './findings';
+import { AppFindings, ConnectionFinding, SettingName, SqliteRuntime } from './findings';
 
 /**
  * The production checklist for one database (after "SQLite in production"
@@ -34,17 +34,21 @@ export interface AdviceInput {
 
 const DEFAULT_WAL_WARN_BYTES = 64 * 1024 * 1024;
 
-/** Connection findings that point at this database (resolved paths only: no guessing). */
+/** The app's connections that point at this database (resolved paths only: no guessing; test connections never count). */
 export function findingsFor(dbPath: string, findings: AppFindings): ConnectionFinding[] {
-  return findings.connections.filter((c) => c.database !== undefined && path.resolve(c.database) === path.resolve(dbPath));
+  return findings.connections.filter((c) => c.scope !== 'test' && c.database !== undefined && path.resolve(c.database) === path.resolve(dbPath));
 }
 
 export function adviseDatabase(input: AdviceInput): Check[] {
   const { state } = input;
-  const mine = findingsFor(state.path, input.findings);
+  // An app that computes every database path at run time (a flag, an env var) still says how it connects: when no
+  // connection of the workspace resolves to a path, its connections are the ones judged, and the reason says so.
+  const linked = findingsFor(state.path, input.findings);
+  const app = input.findings.connections.filter((c) => c.scope !== 'test');
+  const mine = linked.length || app.some((c) => c.database !== undefined) ? linked : app;
   const walWarn = input.walWarnBytes ?? DEFAULT_WAL_WARN_BYTES;
   const checks: Check[] = [];
-  const appSetsWal = mine.some((f) => /^wal/i.test(f.pragmas.journal_mode ?? f.defaults.journal_mode ?? ''));
+  const appSetsWal = mine.some((f) => f.settings.journal_mode.state !== 'unknown' && f.settings.journal_mode.value === 'wal');
 
   checks.push(state.journalMode === 'wal'
     ? { id: 'wal', title: 'Journal mode is WAL', status: 'ok', reason: 'WAL is on, and it is stored in the file, so every connection uses it.' }
@@ -93,10 +97,10 @@ export function adviseDatabase(input: AdviceInput): Check[] {
     if (s === 'NORMAL' || s === '1') return ['ok', 'NORMAL'];
     if (s === 'OFF' || s === '0') return ['fail', 'OFF: a power loss or OS crash can corrupt the database'];
     return ['info', `${s}: safe, but NORMAL is enough in WAL mode and avoids an fsync per commit`];
-  }, 'Set synchronous=NORMAL on every connection (in WAL mode).', 'FULL (SQLite default)'));
+  }, 'Set synchronous=NORMAL on every connection (in WAL mode).'));
   checks.push(connectionCheck('foreign_keys', 'Foreign keys are enforced', mine, (v) => (/^(on|1|true|yes)\b/i.test(v) ? ['ok', 'ON'] : ['warn', `${v}: FOREIGN KEY constraints are not enforced`]),
-    'Set foreign_keys=ON on every connection.', 'OFF (SQLite default)'));
-  checks.push(connectionCheck('cache_size', 'Page cache size', mine, (v) => ['info', v], 'Optional: cache_size=-20000 (about 20 MB) for busy apps.', '-2000 (SQLite default, about 2 MB)'));
+    'Set foreign_keys=ON on every connection.'));
+  checks.push(connectionCheck('cache_size', 'Page cache size', mine, (v) => ['info', v], 'Optional: cache_size=-20000 (about 20 MB) for busy apps.'));
 
   const backedUp = input.findings.backups.find((b) => b.databases.some((d) => path.resolve(d) === path.resolve(state.path) || path.basename(d) === path.basename(state.path)));
   checks.push(backedUp
@@ -111,26 +115,30 @@ export function adviseDatabase(input: AdviceInput): Check[] {
 
 /**
  * A per-connection pragma: judged from the app's configuration when a
- * finding points at this database, else unknown — the file cannot tell.
+ * connection points at this database, else unknown — the file cannot tell.
+ * A setting the app computes at run time is unknown too, with the expression
+ * (`unknownReason` marks it, so --require can pass it with a note).
  */
-function connectionCheck(id: CheckId, title: string, mine: ConnectionFinding[], judge: (value: string) => [CheckStatus, string], fix: string, sqliteDefault?: string): Check {
+export const COMPUTED_AT_RUN_TIME = 'computed at run time';
+
+function connectionCheck(id: CheckId & SettingName, title: string, mine: ConnectionFinding[], judge: (value: string) => [CheckStatus, string], fix: string): Check {
   if (!mine.length) {
     return { id, title, status: 'unknown', reason: 'Set by each connection: unknown from the file, and no app configuration found for this database.', fix };
   }
   const rank: Record<CheckStatus, number> = { fail: 4, warn: 3, unknown: 2, info: 1, ok: 0 };
   let worst: Check | undefined;
   for (const f of mine) {
-    // Defaults read "VALUE (where it comes from)".
-    const raw = f.pragmas[id] ?? f.defaults[id] ?? sqliteDefault;
-    const [status, what] = raw === undefined ? (['warn', 'not set (SQLite default)'] as [CheckStatus, string]) : judge(raw.split(' (')[0]!);
-    const why = f.pragmas[id] === undefined ? /\((.*)\)$/.exec(raw ?? '')?.[1] : 'set by the app';
-    const check: Check = {
-      id, title, status,
-      reason: `${what}${why ? ` — ${why}` : ''} (${f.stack}, ${f.file}:${f.line})`,
-      fix: status === 'ok' || status === 'info' ? undefined : fix,
-      source: `${f.file}:${f.line}`,
-    };
-    if (!worst || rank[status] > rank[worst.status]) worst = check;
+    const s = f.settings[id];
+    const where = `${f.stack}, ${f.file}:${f.line}${f.database === undefined ? ', whose database path is computed at run time' : ''}`;
+    let check: Check;
+    if (s.state === 'unknown') {
+      check = { id, title, status: 'unknown', reason: `${COMPUTED_AT_RUN_TIME}: ${s.expression} (${where})`, source: s.at ?? `${f.file}:${f.line}` };
+    } else {
+      const [status, what] = judge(s.value);
+      const why = s.state === 'set' ? `set by the app at ${s.at}` : s.source;
+      check = { id, title, status, reason: `${what} — ${why} (${where})`, fix: status === 'ok' || status === 'info' ? undefined : fix, source: s.state === 'set' ? s.at : `${f.file}:${f.line}` };
+    }
+    if (!worst || rank[check.status] > rank[worst.status]) worst = check;
   }
   return worst!;
 }

@@ -4,10 +4,34 @@
  * Parsers read text only (no code is ever executed) and say nothing rather
  * than guess.
  */
-export type Stack = 'django' | 'rails' | 'node' | 'go';
+export type Stack = 'django' | 'rails' | 'node' | 'go' | 'python';
+
+/** Where a connection runs: test code and in-memory databases are listed apart, never fixed nor counted. */
+export type Scope = 'production' | 'development' | 'test';
+
+/** The per-connection settings the advisor judges. */
+export const SETTING_NAMES = ['journal_mode', 'synchronous', 'busy_timeout', 'foreign_keys', 'cache_size'] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+/**
+ * One effective setting, three-valued: the app sets it (value, file:line),
+ * the driver's or framework's default applies (value, its source), or it is
+ * computed at run time and cannot be known from the code (the expression).
+ * Values are normalised: journal_mode and synchronous lower-case names,
+ * busy_timeout milliseconds, foreign_keys on/off, cache_size as SQLite takes it.
+ */
+export type Setting =
+  | { state: 'set'; value: string; at: string }
+  | { state: 'default'; value: string; source: string }
+  | { state: 'unknown'; expression: string; at?: string };
 
 export interface ConnectionFinding {
   stack: Stack;
+  /** The driver or framework from the driver table (src/advice/drivers.ts), e.g. "mattn/go-sqlite3". */
+  driver: string;
+  /** The wrapper or ORM the app opens it through, when there is one (sqlx, gorm, ent, knex…). */
+  via?: string;
+  scope: Scope;
   /** POSIX path of the file, relative to the searched root. */
   file: string;
   line: number;
@@ -15,10 +39,10 @@ export interface ConnectionFinding {
   databaseExpr: string;
   /** Absolute path of the database when the expression could be resolved. */
   database?: string;
-  /** PRAGMA name → value as the app sets it (lower-case names). */
+  /** PRAGMA name → value as the app sets it (lower-case names), including pragmas the advisor does not judge. */
   pragmas: Record<string, string>;
-  /** Settings the stack applies by default when the app says nothing (with where that comes from). */
-  defaults: Record<string, string>;
+  /** The effective value of each judged setting. */
+  settings: Record<SettingName, Setting>;
   notes: string[];
 }
 
@@ -33,6 +57,8 @@ export interface AppFindings {
   backups: BackupFinding[];
   /** Files passed over (too large to be a hand-written config), so nothing is claimed about them. */
   skipped?: string[];
+  /** Files that could not be read, decoded or parsed, each with why: the rest of the run went on. */
+  problems?: { file: string; error: string }[];
   /** SQLite libraries the app ships in its dependencies (read from their headers, never run). */
   runtimes?: SqliteRuntime[];
 }
@@ -63,13 +89,3 @@ export function lineOf(text: string, offset: number): number {
 }
 
 let lineCache: { text?: string; newlines: number[] } = { newlines: [] };
-
-/** "PRAGMA a = b; PRAGMA c=d" → { a: 'b', c: 'd' } (names lower-cased, quotes stripped). */
-export function parsePragmas(sql: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of sql.matchAll(/PRAGMA\s+(?:\w+\.)?(\w+)\s*(?:=\s*([^;'"\s)]+|'[^']*'|"[^"]*")|\(\s*([^)]*)\))/gi)) {
-    const value = (m[2] ?? m[3] ?? '').replace(/^['"]|['"]$/g, '').trim();
-    if (value) out[m[1]!.toLowerCase()] = value;
-  }
-  return out;
-}

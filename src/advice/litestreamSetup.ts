@@ -43,12 +43,12 @@ export function litestreamPlan(dbPath: string, replicaDir: string, journalMode: 
     '',
   ].join('\n');
   const conns = findingsFor(dbPath, findings);
-  const busy = conns.find((c) => c.pragmas.busy_timeout || c.defaults.busy_timeout);
+  const busy = conns.find((c) => c.settings.busy_timeout.state !== 'unknown' && Number(c.settings.busy_timeout.value) > 0);
   const autockpt = conns.find((c) => c.pragmas.wal_autocheckpoint !== undefined);
   const checks = [
     { ok: journalMode === 'wal', text: journalMode === 'wal' ? 'The database is in WAL mode, which Litestream needs.' : 'The database is not in WAL mode: Litestream replicates the WAL, so Enable WAL first.' },
     busy
-      ? { ok: true, text: `The app sets busy_timeout (${busy.pragmas.busy_timeout ?? busy.defaults.busy_timeout}, ${busy.file}:${busy.line}), so Litestream's short checkpoint locks make it wait rather than fail.` }
+      ? { ok: true, text: `The app sets busy_timeout (${busy.settings.busy_timeout.state !== 'unknown' ? busy.settings.busy_timeout.value : ''} ms, ${busy.file}:${busy.line}), so Litestream's short checkpoint locks make it wait rather than fail.` }
       : { ok: false, text: 'No busy_timeout found in the app\'s configuration: set busy_timeout=5000 on every connection, or writes can fail with "database is locked" while Litestream checkpoints.' },
     autockpt
       ? { ok: true, text: `The app sets wal_autocheckpoint=${autockpt.pragmas.wal_autocheckpoint} (${autockpt.file}:${autockpt.line}).` }

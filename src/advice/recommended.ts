@@ -1,3 +1,5 @@
+import type { Setting, SettingName } from './findings';
+
 /**
  * The per-connection settings a production app should apply, with where the
  * recommendation comes from: the one list the checklist, the snippets and
@@ -20,14 +22,16 @@ export const RECOMMENDED: readonly Recommended[] = [
 export const PRODUCTION_PRAGMAS = RECOMMENDED.map((r) => `${r.name}=${r.value}`);
 
 /**
- * The recommended settings an app configuration does not set, by its own
- * pragmas or its stack's defaults. A busy timeout of 0 (node:sqlite, Go
- * drivers) is a default that sets nothing.
+ * The recommended settings a connection leaves below the recommendation by
+ * default (its driver's or SQLite's). What the app sets is its choice (a
+ * wrong value is a misconfiguration, fixed apart); what is unknown is never
+ * "missing".
  */
-export function missingSettings(pragmas: Record<string, string>, defaults: Record<string, string>): Recommended[] {
+export function missingSettings(settings: Record<SettingName, Setting>): Recommended[] {
   return RECOMMENDED.filter((r) => {
-    const value = pragmas[r.name] ?? defaults[r.name];
-    if (value === undefined) return true;
-    return r.name === 'busy_timeout' && Number(/^\s*(\d+)/.exec(value)?.[1] ?? '0') === 0;
+    const s = settings[r.name];
+    if (s.state !== 'default') return false;
+    if (r.name === 'busy_timeout') return Number(s.value) < 1000;
+    return s.value !== r.value.toLowerCase();
   });
 }

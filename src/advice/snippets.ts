@@ -1,4 +1,5 @@
-import { PRODUCTION_PRAGMAS } from './recommended';
+import { PRODUCTION_PRAGMAS, RECOMMENDED } from './recommended';
+import { goParams } from './stacks/goParams';
 
 /**
  * Per-connection settings for production, as code for each stack: WAL is
@@ -59,11 +60,18 @@ ${PRODUCTION_PRAGMAS.map((p) => `db.pragma('${p}');`).join('\n')}`,
 const db = new DatabaseSync(${JSON.stringify(dbName)});
 db.exec(${JSON.stringify(pragmaSql)});`,
     },
+    // Each Go driver reads its own DSN spelling: mattn/go-sqlite3 has no _pragma= and ignores it.
     {
-      stack: 'Go (mattn/go-sqlite3 or modernc.org/sqlite)',
+      stack: 'Go (mattn/go-sqlite3)',
       where: 'the DSN passed to sql.Open',
       language: 'go',
-      code: `db, err := sql.Open("sqlite3", "file:${dbName}?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")`,
+      code: `db, err := sql.Open("sqlite3", "file:${dbName}?${goParams('mattn/go-sqlite3', RECOMMENDED).join('&')}")`,
+    },
+    {
+      stack: 'Go (modernc.org/sqlite, ncruces/go-sqlite3)',
+      where: 'the DSN passed to sql.Open',
+      language: 'go',
+      code: `db, err := sql.Open("sqlite", "file:${dbName}?${goParams('modernc.org/sqlite', RECOMMENDED).join('&')}")`,
     },
     {
       stack: 'Rails 7.1+',

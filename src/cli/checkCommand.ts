@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { findAppSettings } from '../advice/appConfig';
-import { CHECK_IDS, Check, CheckId, adviseDatabase } from '../advice/checks';
+import { CHECK_IDS, COMPUTED_AT_RUN_TIME, Check, CheckId, adviseDatabase } from '../advice/checks';
 import { connectionSnippets } from '../advice/snippets';
 import { judgeMount, mountOf, readMounts } from '../sqlite/filesystem';
 import { findEngine } from '../sqlite/engines/select';
@@ -24,7 +24,7 @@ export function parseRequire(value: string | undefined): CheckId[] {
   return ids as CheckId[];
 }
 
-export async function checkCommand(io: CliIo, target: string, opts: { json: boolean; require: CheckId[]; strict?: boolean }): Promise<number> {
+export async function checkCommand(io: CliIo, target: string, opts: { json: boolean; require: CheckId[]; strict?: boolean; exclude?: string[] }): Promise<number> {
   const abs = path.resolve(target);
   const isFile = statSync(abs).isFile();
   const root = isFile ? path.dirname(abs) : abs;
@@ -32,20 +32,24 @@ export async function checkCommand(io: CliIo, target: string, opts: { json: bool
   if (!isFile) {
     for await (const ev of scanWorkspace(root, { walkHere: true, log: stderrLog(io) })) if (ev.kind === 'database') files.push({ abs: ev.state.path, rel: ev.relPath });
   }
-  const findings = await findAppSettings(root);
+  const findings = await findAppSettings(root, opts.exclude);
   const mounts = await readMounts();
   const results: { path: string; checks: Check[]; failedRequired: CheckId[] }[] = [];
+  const notes: string[] = [];
   for (const f of files.sort((a, b) => a.rel.localeCompare(b.rel))) {
     const report = await inspectDatabase(f.abs);
     const filesystem = mounts ? judgeMount(mountOf(f.abs, mounts), f.abs) : undefined;
     const checks = adviseDatabase({ state: report, integrity: report.integrity, filesystem, findings });
-    // Integrity unknown (a database that changed on every read, or too large) is not a failure unless --strict.
-    const failed = checks.filter((c) => opts.require.includes(c.id) && c.status !== 'ok' && c.status !== 'info' && (c.status !== 'unknown' || c.id !== 'integrity' || opts.strict));
+    // Unknown integrity (a database that changed on every read, or too large) and a setting the app computes at
+    // run time are not failures unless --strict; a setting no app configuration was found for is.
+    const passesUnknown = (c: Check) => c.id === 'integrity' || c.reason.startsWith(COMPUTED_AT_RUN_TIME);
+    const failed = checks.filter((c) => opts.require.includes(c.id) && c.status !== 'ok' && c.status !== 'info' && (c.status !== 'unknown' || !passesUnknown(c) || opts.strict));
+    for (const c of checks) if (opts.require.includes(c.id) && c.status === 'unknown' && passesUnknown(c) && !opts.strict) notes.push(`note: ${f.rel} ${c.id} passes as unknown (${c.reason}); --strict fails it`);
     results.push({ path: f.rel, checks, failedRequired: failed.map((c) => c.id) });
   }
   const failedAny = results.some((r) => r.failedRequired.length);
   if (opts.json) {
-    io.out(jsonText({ root, databases: results, findings, snippets: connectionSnippets() }));
+    io.out(jsonText({ root, databases: results, findings, notes, snippets: connectionSnippets() }));
   } else {
     if (!results.length) io.out(`No SQLite databases found under ${root}.`);
     let anyUnknownConnection = false;
@@ -68,7 +72,8 @@ export async function checkCommand(io: CliIo, target: string, opts: { json: bool
     if (results.some((r) => r.checks.some((c) => c.id === 'backup' && c.status === 'info'))) {
       io.out(`Backups: no Litestream config names ${results.filter((r) => r.checks.some((c) => c.id === 'backup' && c.status === 'info')).length} database(s). A plain file copy of a live WAL database can miss data still in the -wal; use Litestream, \`sqlite3 FILE ".backup copy.db"\`, VACUUM INTO or the backup API.`);
     }
-    const unlinked = findings.connections.filter((c) => !c.database || !results.some((r) => path.resolve(root, r.path) === c.database));
+    for (const n of notes) io.out(n);
+    const unlinked = findings.connections.filter((c) => c.scope !== 'test' && (!c.database || !results.some((r) => path.resolve(root, r.path) === c.database)));
     for (const c of unlinked) io.out(`note: ${c.stack} settings in ${c.file}:${c.line} point at ${c.databaseExpr}, which is not among the databases found.`);
     const engine = await findEngine();
     io.out(engine

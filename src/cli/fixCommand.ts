@@ -1,66 +1,67 @@
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Fix, Unfixable, applyEdits, planWorkspaceFixes } from '../advice/fixes';
+import { unifiedDiff } from '../advice/diff';
+import { Fix, Unfixable, WorkspacePlan, applyEdits, planWorkspaceFixes } from '../advice/fixes';
+import { SourceError, encodeSource } from '../advice/sourceText';
+import { WriteError, writeAll } from '../advice/writeAll';
 import { CliIo, jsonText } from './io';
 import { EXIT_REFUSED } from './walCommand';
 
 /**
- * `sqlite-doctor fix [DIR] [--dry-run] [--json]`: writes the recommended
- * per-connection settings into the app's own configuration. Exit 0 when there
- * was nothing to fix or everything was fixed, 3 when a finding cannot be fixed
- * automatically (with why). --dry-run prints a unified diff and writes nothing.
+ * `sqlite-doctor fix [DIR] [--dry-run] [--exclude GLOB]… [--json]`: writes the
+ * recommended per-connection settings into the app's own configuration —
+ * never into test code. Each file keeps its encoding and line endings; the
+ * files of a round are written all or none. Exit 0 when there was nothing to
+ * fix or everything was fixed, 3 when a finding cannot be fixed automatically
+ * (with why) or a file cannot be written (named; nothing written). --dry-run
+ * prints a unified diff (one hunk per fix) and writes nothing.
  */
-export async function fixCommand(io: CliIo, dir: string, opts: { dryRun: boolean; json: boolean }): Promise<number> {
+export async function fixCommand(io: CliIo, dir: string, opts: { dryRun: boolean; json: boolean; exclude?: string[] }): Promise<number> {
   const root = path.resolve(dir);
   const fixes: Fix[] = [];
   const diffs: string[] = [];
-  let unfixable: Unfixable[] = [];
+  let plan: WorkspacePlan | undefined;
+  let refused: string | undefined;
   // Wrong settings are corrected first, missing ones added on the corrected text: a few rounds, until nothing changes.
   for (let round = 0; round < 3; round++) {
-    const plan = await planWorkspaceFixes(root);
-    unfixable = plan.unfixable;
+    plan = await planWorkspaceFixes(root, opts.exclude);
     if (!plan.fixes.length) break;
-    fixes.push(...plan.fixes);
     const byFile = new Map<string, Fix[]>();
     for (const f of plan.fixes) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-    for (const [file, list] of byFile) {
-      const abs = path.join(root, file);
-      const before = await fsp.readFile(abs, 'utf8');
-      const after = applyEdits(before, list.flatMap((f) => f.edits));
-      if (opts.dryRun) diffs.push(unifiedDiff(before, after, file));
-      else await fsp.writeFile(abs, after);
+    const writes: { rel: string; bytes: Buffer; original: Buffer }[] = [];
+    try {
+      for (const [file, list] of byFile) {
+        const src = plan.sources.get(file)!;
+        const after = applyEdits(src.text, list.flatMap((f) => f.edits));
+        if (opts.dryRun) diffs.push(unifiedDiff(src.text, list.map((f) => f.edits), file));
+        else writes.push({ rel: file, bytes: encodeSource(src, after), original: encodeSource(src, src.text) });
+      }
+      if (!opts.dryRun) await writeAll(root, writes);
+    } catch (err) {
+      if (!(err instanceof WriteError || err instanceof SourceError)) throw err;
+      refused = err.message;
+      break;
     }
+    fixes.push(...plan.fixes);
     if (opts.dryRun) break; // a dry run shows the first round; the rest depends on it being written
   }
+  const unfixable: Unfixable[] = plan?.unfixable ?? [];
+  const extra = { unknown: plan?.unknown ?? [], tests: plan?.tests ?? [], problems: plan?.problems ?? [] };
   if (opts.json) {
     // Edits are offsets into each file as it was read: an editor applies them only to an unchanged document.
-    io.out(jsonText({ root, dryRun: opts.dryRun, fixed: fixes, unfixable, ...(opts.dryRun && { diff: diffs.join('') }) }));
+    io.out(jsonText({ root, dryRun: opts.dryRun, fixed: fixes, unfixable, ...extra, ...(refused && { error: refused }), ...(opts.dryRun && { diff: diffs.join('') }) }));
   } else {
-    if (opts.dryRun) io.out(diffs.join('').replace(/\n$/, ''));
+    if (opts.dryRun && diffs.length) io.out(diffs.join('').replace(/\n$/, ''));
+    if (refused) io.out(`not written: ${refused}`);
     for (const f of fixes) io.out(`${opts.dryRun ? 'would fix' : 'fixed'} ${f.file}:${f.line} (${f.stack}): ${f.title}`);
     for (const u of unfixable) io.out(`cannot fix ${u.file}:${u.line} (${u.stack}) automatically: ${u.why} (missing: ${u.missing.join(', ')})`);
-    if (!fixes.length && !unfixable.length) io.out(`Nothing to fix under ${root}: every SQLite connection found sets the recommended settings (or none was found).`);
+    for (const u of extra.unknown) io.out(`left alone (unknown, not missing): ${u}`);
+    for (const p of extra.problems) io.out(`problem: ${p.file}: ${p.error}`);
+    if (extra.tests.length) io.out(`${extra.tests.length} test connection(s) (test code or in-memory databases) not fixed: ${extra.tests.map((t) => `${t.file}:${t.line}`).join(', ')}`);
+    if (!fixes.length && !unfixable.length && !refused) {
+      io.out(extra.unknown.length
+        ? `Nothing fixed under ${root}: the settings above are computed at run time; check them where they are computed.`
+        : `Nothing to fix under ${root}: every SQLite connection found sets the recommended settings (or none was found).`);
+    }
   }
-  return unfixable.length ? EXIT_REFUSED : 0;
-}
-
-/** A unified diff of one changed region (fixes touch a few nearby lines), with three lines of context. */
-export function unifiedDiff(before: string, after: string, name: string): string {
-  if (before === after) return '';
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const from = Math.max(0, head - 3);
-  const aEnd = Math.min(a.length, a.length - tail + 3);
-  const bEnd = Math.min(b.length, b.length - tail + 3);
-  const lines = [
-    ...a.slice(from, head).map((l) => ` ${l}`),
-    ...a.slice(head, a.length - tail).map((l) => `-${l}`),
-    ...b.slice(head, b.length - tail).map((l) => `+${l}`),
-    ...a.slice(a.length - tail, aEnd).map((l) => ` ${l}`),
-  ];
-  return `--- a/${name}\n+++ b/${name}\n@@ -${from + 1},${aEnd - from} +${from + 1},${bEnd - from} @@\n${lines.join('\n')}\n`;
+  return unfixable.length || refused ? EXIT_REFUSED : 0;
 }

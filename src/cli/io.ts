@@ -8,11 +8,11 @@ export interface CliIo {
 
 /**
  * Control characters from file content (a table named "\x1b]0;…\x07") must
- * not reach a terminal as escapes: shown as \xNN instead. Newlines and tabs
- * between lines are ours and stay.
+ * not reach a terminal as escapes: shown as \xNN instead. Newlines, CRLF line
+ * endings (a diff of a CRLF file must reach `patch` as it is) and tabs stay.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_BUT_LINE_BREAKS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const CONTROL_BUT_LINE_BREAKS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)/g;
 // eslint-disable-next-line no-control-regex -- likewise
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
 

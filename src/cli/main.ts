@@ -18,9 +18,9 @@ const USAGE = `Usage:
   sqlite-doctor inspect FILE [--json] [--integrity quick|full|none] [--header-only] [--max-size MiB]
   sqlite-doctor wal enable|disable FILE [--dry-run] [--busy-timeout MS] [--engine auto|node:sqlite|sqlite3-shell|python3] [--json]
   sqlite-doctor checkpoint FILE [--mode auto|passive|full|restart|truncate] [--busy-timeout MS] [--engine …] [--json]
-  sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
+  sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--exclude GLOB]… [--json]
   sqlite-doctor app-settings [DIR] [--exclude GLOB]… [--json]
-  sqlite-doctor fix [DIR] [--dry-run] [--json]
+  sqlite-doctor fix [DIR] [--dry-run] [--exclude GLOB]… [--json]
   sqlite-doctor backup FILE DEST [--force] [--journal-mode delete|wal] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor vacuum FILE [--into DEST] [--dry-run] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor set FILE auto_vacuum=none|full|incremental|page_size=N [--dry-run] [--busy-timeout MS] [--engine …] [--json]
@@ -30,7 +30,8 @@ const USAGE = `Usage:
 
 scan --threads N: helper threads beside the main one (default: one per spare core; 0: one thread).
 checkpoint --mode auto (the default) never blocks the app: PASSIVE, then TRUNCATE only when no other process has the database open.
-check --require integrity passes when integrity is unknown (a database changing on every read, or too large); --strict fails then too.
+check --require integrity passes when integrity is unknown (a database changing on every read, or too large), and a per-connection
+setting passes when the app computes it at run time (with a note); --strict fails then too. Test code and in-memory databases never count.
 
 Exit codes: 0 ok (or already so), 1 error (the reason is printed on stderr), 2 bad usage, 3 refused or, for checkpoint, not finished (the reason is printed),
 4 a --require'd check did not pass.`;
@@ -133,20 +134,20 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return checkpointCommand(io, positionals[0]!, mode as CheckpointMode, writeOptions(values));
     }
     case 'check': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, require: { type: 'string' }, strict: { type: 'boolean' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, require: { type: 'string' }, strict: { type: 'boolean' }, exclude: { type: 'string', multiple: true } } }));
       if (positionals.length > 1) throw new UsageError('check takes one folder or file');
       const { checkCommand, parseRequire } = await import('./checkCommand');
       const required = usage(() => parseRequire(values.require));
       const target = positionals[0] ?? '.';
       await expectPath(target, 'any');
-      return checkCommand(io, target, { json: !!values.json, require: required, strict: !!values.strict });
+      return checkCommand(io, target, { json: !!values.json, require: required, strict: !!values.strict, exclude: values.exclude });
     }
     case 'fix': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, exclude: { type: 'string', multiple: true } } }));
       if (positionals.length > 1) throw new UsageError('fix takes one folder');
       await expectPath(positionals[0] ?? '.', 'folder');
       const { fixCommand } = await import('./fixCommand');
-      return fixCommand(io, positionals[0] ?? '.', { json: !!values.json, dryRun: !!values['dry-run'] });
+      return fixCommand(io, positionals[0] ?? '.', { json: !!values.json, dryRun: !!values['dry-run'], exclude: values.exclude });
     }
     case 'app-settings': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, exclude: { type: 'string', multiple: true } } }));

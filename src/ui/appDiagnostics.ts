@@ -17,7 +17,8 @@ import { plannedFixesInChild } from './cliChild';
  * only on a document still exactly as it was planned against.
  */
 const SOURCE = 'SQLite Doctor';
-const CONFIG_FILE = /(^|\/)(settings[^/]*\.py|database\.yml|[^/]+\.(js|mjs|cjs|ts|mts|cts|go)|requirements[^/]*\.txt|pyproject\.toml|Gemfile\.lock)$/;
+// Any Python module may hold a DATABASES entry or an engine: every source file the analysis reads re-plans on save.
+const CONFIG_FILE = /(^|\/)([^/]+\.(py|js|mjs|cjs|jsx|ts|mts|cts|tsx|go)|database\.yml|requirements[^/]*\.txt|pyproject\.toml|Gemfile\.lock|go\.mod)$/;
 
 interface Planned { fix: Fix; textHash: string }
 
