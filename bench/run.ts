@@ -13,6 +13,8 @@ import { benchScan, benchStart, benchWalkStrategies } from './scanSpeed';
 const QUICK = process.argv.includes('--quick');
 /** `--only-scan`: the scan and CLI start rows alone (the README table is left as it is). */
 const ONLY_SCAN = process.argv.includes('--only-scan');
+/** `--only-live`: the busy-app rows alone (printed; the README table is left as it is). */
+const ONLY_LIVE = process.argv.includes('--only-live');
 const WORK = path.resolve('.cache/bench');
 const CLI = path.resolve('bin/sqlite-doctor.js');
 const lines: string[] = [];
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
   say('');
   say('| what | result | ours | baseline (same run) |');
   say('|---|---|---|---|');
+  if (ONLY_LIVE) return benchLivePanel(say, WORK, QUICK ? 10 : 30);
   await benchStart(say, QUICK ? 10 : 20);
   await benchScan(say, WORK, QUICK ? [2000, 10000] : [10000, 50000, 200000, 500000], 5);
   benchWalkStrategies(say, WORK, QUICK ? 10000 : 200000, 5);
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
   await benchPanel(say, QUICK ? 50 : 200);
   await configBench();
   await benchSampling(say, QUICK ? 3 : 10);
-  await benchLivePanel(say, WORK, QUICK ? 5 : 30);
+  await benchLivePanel(say, WORK, QUICK ? 10 : 30);
   if (!QUICK) updateReadme();
 }
 

@@ -12,6 +12,7 @@ import { DetailService } from './ui/detailService';
 import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
 import { writesDisabledReason } from './ui/writes';
+import { activity } from './ui/activity';
 
 /** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    activity.start(log),
     vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
     model.onDidChange(() => tree.refresh()),
     createStatusBar(model),

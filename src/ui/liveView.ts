@@ -8,6 +8,7 @@
  */
 import type { LiveView } from '../shared/protocol';
 import { LiveSample, LiveSampler, SamplerOptions } from '../sqlite/liveSampler';
+import { activity } from './activity';
 
 const POINT_MS = 1000;
 /** A quiet database still gets its time axis moved this often. */
@@ -63,6 +64,7 @@ export class LiveViewService {
   }
 
   private changed(): void {
+    activity.count('live samples');
     if (this.pending) return;
     const wait = Math.max(0, this.lastPostAt + POINT_MS - Date.now());
     this.pending = setTimeout(() => {
