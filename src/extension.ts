@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     activity.start(log),
     vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
-    model.onDidChange(() => tree.refresh()),
+    model.onDidChange((change) => tree.refresh(change)),
     createStatusBar(model),
     bindContextKeys(model),
     watchDatabases(model, log),

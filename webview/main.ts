@@ -97,6 +97,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'state':
       state = msg.state;
       break;
+    case 'rows': {
+      const changed = new Map(msg.rows.map((r) => [r.id, r]));
+      if (state) state = { ...state, summary: msg.summary, databases: state.databases.map((d) => changed.get(d.id) ?? d) };
+      break;
+    }
     case 'detail':
       details.set(msg.detail.id, msg.detail);
       break;

@@ -70,6 +70,8 @@ export interface LiveView {
 export type HostMessage =
   | { type: 'live'; live: LiveView }
   | { type: 'state'; state: PanelState }
+  /** Databases whose rows changed (no database added or dropped), and the summary line. */
+  | { type: 'rows'; rows: DatabaseRow[]; summary: string }
   | { type: 'detail'; detail: DatabaseDetail }
   | { type: 'select'; id: string }
   | { type: 'operationResult'; id: string; ok: boolean; message: string };

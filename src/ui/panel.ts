@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
 import type { Log } from '../sqlite/log';
 import type { DetailService } from './detailService';
+import { activity } from './activity';
 import { LiveViewService } from './liveView';
 import type { DatabaseModel, ModelChange } from './model';
 import { panelHtml } from './panelHtml';
@@ -32,6 +33,8 @@ export class StatusPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private selected: string | undefined;
   private ready = false;
+  /** The databases in the last state the webview got. */
+  private shownIds = new Set<string>();
   /** Samples the selected database only while the panel is visible. */
   private readonly live: LiveViewService;
 
@@ -72,12 +75,19 @@ export class StatusPanel {
   }
 
   private post(msg: HostMessage): void {
+    activity.count('webview messages');
     void this.panel.webview.postMessage(msg);
   }
 
   private modelChanged(change: ModelChange): void {
     if (!this.ready) return;
-    void this.postState();
+    // Rows that changed travel alone; a database added or dropped resends the state.
+    if (change.kind === 'paths' && change.paths.every((p) => this.shownIds.has(p) && this.host.model.get(p))) {
+      const rows = this.host.model.rows();
+      this.post({ type: 'rows', rows: rows.filter((r) => change.paths.includes(r.id)), summary: summarize(rows) });
+    } else if (change.kind !== 'paths' || change.paths.length) {
+      void this.postState();
+    }
     // Only a change to the selected database's files can change its detail.
     if (this.selected && (change.kind === 'all' || (change.kind === 'paths' && change.paths.includes(this.selected)))) void this.postDetail(this.selected);
   }
@@ -136,6 +146,7 @@ export class StatusPanel {
 
   private async postState(): Promise<void> {
     const rows = this.host.model.rows();
+    this.shownIds = new Set(rows.map((r) => r.id));
     const state: PanelState = {
       databases: rows,
       scanning: this.host.model.scanning,
