@@ -21,6 +21,8 @@ const root = document.getElementById('app')!;
 let state: PanelState | undefined;
 const details = new Map<string, DatabaseDetail>();
 const results = new Map<string, { ok: boolean; message: string }>();
+/** Databases whose files changed since their detail was made. */
+const writing = new Set<string>();
 let ui = loadUiState();
 
 const overview = new OverviewView(select, () => send({ type: 'scan' }));
@@ -58,7 +60,7 @@ function renderDetailIfChanged(s: PanelState): void {
   const row = s.databases.find((d) => d.id === ui.selected);
   const detail = row && details.get(row.id);
   const result = row && results.get(row.id);
-  const key = JSON.stringify([row, detail, result, !!s.writesDisabledReason, s.databases.length > 0]);
+  const key = JSON.stringify([row, detail, result, !!s.writesDisabledReason, s.databases.length > 0, row && writing.has(row.id)]);
   if (key === detailKey) return;
   detailKey = key;
   const content = row
@@ -68,6 +70,10 @@ function renderDetailIfChanged(s: PanelState): void {
         tab: (tab) => { ui = { ...ui, tab }; saveUiState(ui); },
       })
     : s.databases.length ? h('p', { class: 'muted hint' }, 'Select a database to see its details.') : null;
+  // Deep details are remade when the writes pause: say how old they are meanwhile.
+  if (row && content && detail?.asOf && writing.has(row.id)) {
+    content.querySelector('.live-anchor')?.before(h('p', { class: 'muted as-of', 'data-testid': 'as-of' }, `tables as of ${new Date(detail.asOf).toTimeString().slice(0, 8)} — the app is writing`));
+  }
   keepFocusAndScroll(() => {
     detailSlot.replaceChildren(...(content ? [content] : []));
     content?.querySelector('.live-anchor')?.append(liveSlot);
@@ -104,6 +110,10 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     }
     case 'detail':
       details.set(msg.detail.id, msg.detail);
+      break;
+    case 'writing':
+      if (msg.writing) writing.add(msg.id);
+      else writing.delete(msg.id);
       break;
     case 'select':
       ui = { ...ui, selected: msg.id };

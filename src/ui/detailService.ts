@@ -131,7 +131,7 @@ export class DetailService {
       await Promise.resolve(); // registered as running before any of the work begins
       let detail: DatabaseDetail;
       try {
-        detail = { id, loading: false, ...(await this.deps.inspect(id, controller.signal)) };
+        detail = { id, loading: false, asOf: began, ...(await this.deps.inspect(id, controller.signal)) };
         this.log.info(`inspected ${id} in ${Date.now() - began} ms`);
       } catch (err) {
         if (isAbortError(err) || controller.signal.aborted) return undefined;
