@@ -36,7 +36,12 @@ export class LiveViewService {
   private lastPostAt = 0;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private readonly post: (live: LiveView) => void, private readonly options: SamplerOptions = {}) {}
+  /** Samples only when the files changed (a stat each tick), else every 5 s; processes' open files every 10 s. */
+  private readonly options: SamplerOptions;
+
+  constructor(private readonly post: (live: LiveView) => void, options: SamplerOptions = {}) {
+    this.options = { quietSampleEveryMs: HEARTBEAT_MS, openFilesEveryMs: 10_000, ...options };
+  }
 
   /** Watch this database (stops watching any other). */
   watch(id: string): void {
