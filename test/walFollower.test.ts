@@ -114,6 +114,12 @@ describe('following a growing WAL', () => {
     assert.ok(restarted.startedOver, 'a restarted log is read from its first frame');
     assert.ok(restarted.index.committedFrames < checkpointed.index.committedFrames, 'only the new commits count');
 
+    // The restarted log is followed too, without reading the old generation's frames left after it.
+    const onRestarted = await step('insert 1');
+    assert.equal(onRestarted.startedOver, false);
+    assert.ok(onRestarted.index.stoppedEarly?.includes('earlier WAL generation'), 'old frames follow the new ones');
+    assert.ok(onRestarted.read < onRestarted.index.fileBytes / 4, `read ${onRestarted.read} of ${onRestarted.index.fileBytes} bytes`);
+
     const truncated = await step('sql PRAGMA wal_checkpoint(TRUNCATE)');
     assert.equal(truncated.index.fileBytes, 0);
 

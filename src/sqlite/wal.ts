@@ -61,8 +61,9 @@ function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?: [numb
   };
 }
 
-/** Frames are read in batches of this many bytes (rounded to whole frames). */
+/** Frames are read in batches of up to this many bytes (rounded to whole frames), the first of FIRST_CHUNK. */
 const READ_CHUNK = 4 * 1024 * 1024;
+const FIRST_CHUNK = 64 * 1024;
 
 /** Above this size a consistent wal-index is trusted rather than checksumming every frame. */
 export const TRUST_INDEX_ABOVE_BYTES = 8 * 1024 * 1024;
@@ -148,6 +149,8 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   let [s0, s1] = from.checksum;
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
   const framesPerChunk = Math.max(1, Math.floor(READ_CHUNK / frameSize));
+  // A restarted log keeps the old generation's frames after the new ones: start small, grow while frames stay valid.
+  let chunkFrames = Math.min(framesPerChunk, Math.max(1, Math.floor(FIRST_CHUNK / frameSize)));
 
   const pending = new Map<number, number>();   // pages in the open transaction
   const latest = new Map(from.latest);          // pages as of the last commit
@@ -158,7 +161,8 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   let bytesRead = 0;
 
   scan: while (offset + frameSize <= fileBytes) {
-    const chunk = await wal.read(offset, Math.min(framesPerChunk * frameSize, fileBytes - offset));
+    const chunk = await wal.read(offset, Math.min(chunkFrames * frameSize, fileBytes - offset));
+    chunkFrames = Math.min(framesPerChunk, chunkFrames * 4);
     bytesRead += chunk.length;
     const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (let p = 0; p + frameSize <= chunk.length; p += frameSize, offset += frameSize) {
