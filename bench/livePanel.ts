@@ -81,6 +81,6 @@ export async function benchLivePanel(say: (line: string) => void, work: string, 
     const c = await measureLiveCost(config, seconds, work);
     const share = (c.cpu - floor.cpu) / c.seconds;
     const what = config === 'other' ? 'panel on another database (a.db, 20k rows)' : 'panel on the busy b.db, live view on';
-    say(`| … ${what} | ${c.commits} commits (**${((100 * c.commits) / floor.commits).toFixed(0)}%** of the floor run's); ${fmtRates(c.rates)} | ${c.cpu.toFixed(2)} s CPU | floor ${floor.cpu.toFixed(2)} s → **+${(100 * share).toFixed(1)}% of one core** (goal ≤ ${config === 'other' ? 2 : 5}%) |`);
+    say(`| … ${what} | ${c.commits} commits (**${((100 * c.commits) / floor.commits).toFixed(0)}%** of the floor run's); ${fmtRates(c.rates)} | ${c.cpu.toFixed(2)} s CPU | floor ${floor.cpu.toFixed(2)} s → **${share >= 0 ? '+' : '−'}${Math.abs(100 * share).toFixed(1)}% of one core** (goal ≤ ${config === 'other' ? 2 : 5}%) |`);
   }
 }

@@ -162,6 +162,29 @@ describe('refresh throttle', () => {
   });
 });
 
+describe('one read per burst, one per interval', () => {
+  it('a burst of events costs one read, soon; steady events a read every interval, not interval + the gap to the next event', async () => {
+    const start = Date.now();
+    const reads: number[] = [];
+    const throttle = new RefreshThrottle(async () => { reads.push(Date.now() - start); }, 500, 100);
+    for (let i = 0; i < 5; i++) throttle.poke('b.db');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(reads.length, 1, 'one commit touching -wal and -shm: one read');
+    assert.ok(reads[0]! >= 100 && reads[0]! < 350, `read after ${reads[0]} ms`);
+    // Events every 90 ms for 2.5 s: reads every 500 ms from the last one's start.
+    reads.length = 0;
+    const from = Date.now() - start;
+    for (let t = 0; t < 2500; t += 90) {
+      throttle.poke('b.db');
+      await new Promise((r) => setTimeout(r, 90));
+    }
+    throttle.dispose();
+    const gaps = reads.slice(1).map((t, i) => t - reads[i]!);
+    assert.ok(reads.length >= 4, `${reads.length} reads from ${from} ms: ${reads.join(', ')}`);
+    assert.ok(gaps.every((g) => g >= 490 && g < 700), `gaps ${gaps.join(', ')} ms`);
+  });
+});
+
 describe('model change events and scans', () => {
   it('a refresh names the path it re-read', async () => {
     const dir = tempDir();
