@@ -181,7 +181,7 @@ describe('one read per burst, one per interval', () => {
     throttle.dispose();
     const gaps = reads.slice(1).map((t, i) => t - reads[i]!);
     assert.ok(reads.length >= 4, `${reads.length} reads from ${from} ms: ${reads.join(', ')}`);
-    assert.ok(gaps.every((g) => g >= 490 && g < 700), `gaps ${gaps.join(', ')} ms`);
+    assert.ok(gaps.every((g) => g >= 490 && g < 900), `gaps ${gaps.join(', ')} ms`);
   });
 });
 
@@ -254,7 +254,7 @@ describe('live view service', () => {
     assert.deepEqual(toPoints([s(1000, 10, 1), s(1250, 20, 2), s(1500, 30, 0, true), s(2100, 30, 1)]), [[1000, 30, 0, 1], [2000, 30, 1, 0]]);
   });
 
-  it('samples only while watching, posts at most once a second, and stops when paused', { timeout: 20_000 }, async () => {
+  it('samples only while watching, posts at most twice a second, and stops when paused', { timeout: 20_000 }, async () => {
     const dir = tempDir();
     const file = path.join(dir, 'a.db');
     makeDb(file);
@@ -268,6 +268,6 @@ describe('live view service', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(posts.length, atPause, 'nothing after pause');
     assert.ok(atPause >= 1 && atPause <= 3, `${atPause} posts in 2.5 s of a quiet database`);
-    for (let i = 1; i < posts.length; i++) assert.ok(posts[i]! - posts[i - 1]! >= 990);
+    for (let i = 1; i < posts.length; i++) assert.ok(posts[i]! - posts[i - 1]! >= 490);
   });
 });

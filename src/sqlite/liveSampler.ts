@@ -49,6 +49,7 @@ export class LiveSampler {
   private lastHolders: LockHolder[] = [];
   private busy = false;
   private filesKey = '';
+  private changedSinceWalk = true;
   private sampledAt = 0;
   /** State re-reads check only the WAL frames appended since the last one. */
   private readonly follower = new WalFollower('index-if-large');
@@ -95,8 +96,13 @@ export class LiveSampler {
       const now = Date.now();
       if (this.quietSampleEveryMs !== undefined && !(await this.dueOrChanged(now))) return undefined;
       if (!this.state || now - this.state.at >= this.stateEveryMs) this.state = { value: await readDatabaseState(this.file, { walFollower: this.follower }), at: now };
-      const openFiles = now - this.openFilesAt >= this.openFilesEveryMs;
-      if (openFiles) this.openFilesAt = now;
+      // A walk of every process's fds is the costly part: for files that did not change, a few times a minute at most.
+      const quiet = this.quietSampleEveryMs !== undefined && !this.changedSinceWalk;
+      const openFiles = now - this.openFilesAt >= this.openFilesEveryMs * (quiet ? QUIET_WALK_FACTOR : 1);
+      if (openFiles) {
+        this.openFilesAt = now;
+        this.changedSinceWalk = false;
+      }
       const r = await readLockHolders(this.file, { state: this.state.value, openFiles });
       // Processes seen only through their open files keep being listed between fd walks while they hold no lock.
       const holders = openFiles ? r.processes : mergeHolders(r.processes, this.lastHolders);
@@ -129,12 +135,17 @@ export class LiveSampler {
   /** A stat of each file: did anything change, or is a quiet sample due? */
   private async dueOrChanged(now: number): Promise<boolean> {
     const key = await filesKey(this.state?.value.realPath ?? this.file);
-    const due = key !== this.filesKey || now - this.sampledAt >= this.quietSampleEveryMs!;
+    const changed = key !== this.filesKey;
+    const due = changed || now - this.sampledAt >= this.quietSampleEveryMs!;
+    if (changed) this.changedSinceWalk = true;
     this.filesKey = key;
     if (due) this.sampledAt = now;
     return due;
   }
 }
+
+/** With quietSampleEveryMs: files unchanged since the last walk of open files are walked again only after this many openFilesEveryMs. */
+const QUIET_WALK_FACTOR = 6;
 
 /** Size, time and identity of the database's files: what a commit, a checkpoint or a restart changes. */
 async function filesKey(file: string): Promise<string> {
