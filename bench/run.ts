@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtMiB, fmtMs, median, run } from './measure';
 import { benchLivePanel } from './livePanel';
+import { benchOps } from './ops';
 import { benchPanel } from './panel';
 import { benchSampling } from './sampling';
 import { benchScan, benchStart, benchWalkStrategies } from './scanSpeed';
@@ -15,6 +16,8 @@ const QUICK = process.argv.includes('--quick');
 const ONLY_SCAN = process.argv.includes('--only-scan');
 /** `--only-live`: the busy-app rows alone (printed; the README table is left as it is). */
 const ONLY_LIVE = process.argv.includes('--only-live');
+/** `--only-ops`: VACUUM and backup of the 1 and 2.5 GiB databases against the sqlite3 shell (not in the default run: minutes of I/O). */
+const ONLY_OPS = process.argv.includes('--only-ops');
 const WORK = path.resolve('.cache/bench');
 const CLI = path.resolve('bin/sqlite-doctor.js');
 const lines: string[] = [];
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
   say('| what | result | ours | baseline (same run) |');
   say('|---|---|---|---|');
   if (ONLY_LIVE) return benchLivePanel(say, WORK, QUICK ? 10 : 30);
+  if (ONLY_OPS) return benchOps(say, QUICK ? [64] : [1024, 2560], QUICK ? 1 : 3);
   await benchStart(say, QUICK ? 10 : 20);
   await benchScan(say, WORK, QUICK ? [2000, 10000] : [10000, 50000, 200000, 500000], 5);
   benchWalkStrategies(say, WORK, QUICK ? 10000 : 200000, 5);

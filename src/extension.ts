@@ -11,6 +11,7 @@ import { AppDiagnostics } from './ui/appDiagnostics';
 import { DetailService } from './ui/detailService';
 import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
+import { markDone, openOnFirstActivation } from './ui/walkthrough';
 import { writesDisabledReason } from './ui/writes';
 import { activity } from './ui/activity';
 
@@ -62,11 +63,12 @@ export function activate(context: vscode.ExtensionContext): void {
     register('sqliteDoctor.reveal', (...args) => commands.reveal(model, args)),
     register('sqliteDoctor.copyConnectionSettings', (...args) => commands.copyConnectionSettings(model, args)),
     register('sqliteDoctor.showLog', () => log.show()),
-    register('sqliteDoctor.saveAndRecheck', (uri) => uri instanceof vscode.Uri && vscode.workspace.save(uri)),
+    register('sqliteDoctor.saveAndRecheck', (uri) => { markDone('appConfigFixed'); return uri instanceof vscode.Uri && vscode.workspace.save(uri); }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void commands.scanWorkspace(model, false)),
   );
   // A quiet first scan so the tree, status bar and explorer menus are ready.
   void commands.scanWorkspace(model, false);
+  openOnFirstActivation(context);
 }
 
 export function deactivate(): void {

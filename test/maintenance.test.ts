@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { backupDatabase } from '../src/sqlite/maintenance/backup';
 import { setAutoVacuum, setPageSize, vacuum } from '../src/sqlite/maintenance/rebuild';
+import { GROUP_ENV } from '../src/sqlite/engines/child';
 import { snapshotTree, startPython, tempDir, truth } from './helpers/fixtures';
+import { survivors } from './helpers/processes';
 
 /**
  * Backup, VACUUM and persistent settings with the same safety as journal
@@ -182,11 +184,14 @@ describe('killed at random moments', () => {
         ['set', file, i % 2 ? 'page_size=8192' : 'page_size=4096'],
         ['set', file, i % 2 ? 'auto_vacuum=full' : 'auto_vacuum=none'],
       ][i % 4]!;
-      const child = spawn(process.execPath, [BIN, ...args], { detached: true, stdio: 'ignore' });
+      // Started as the extension starts the CLI: its own process group, which its engines join.
+      const child = spawn(process.execPath, [BIN, ...args], { detached: true, stdio: 'ignore', env: { ...process.env, [GROUP_ENV]: '1' } });
       const exited = new Promise((r) => child.on('exit', r));
       await new Promise((r) => setTimeout(r, Math.floor(random() * 400)));
       try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already done */ }
       await exited;
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(survivors(child.pid!, file), [], `after kill ${i}: no engine outlives the group`);
       const t = truth(file);
       assert.equal(t.integrity, 'ok', `after kill ${i} (${args[0]})`);
       assert.deepEqual(t.tables, rows, `after kill ${i} (${args[0]})`);

@@ -3,45 +3,54 @@ import { formatBytes } from '../src/sqlite/format';
 import { HEADER_PRAGMAS } from '../src/sqlite/headerPragmas';
 import type { InspectReport, SpaceReport } from '../src/sqlite/reportTypes';
 import type { Check } from '../src/advice/checkTypes';
+import { ButtonAppearance, Tab, button, progressRing } from './components';
 import { h } from './dom';
 import { modeBadge } from './overview';
 
 export interface DetailHandlers {
   action(action: PanelAction): void;
   copy(text: string): void;
-  tab(id: string): void;
+}
+
+/** One database's detail in parts, so the panel can update each in place (detailView.ts). */
+export interface DetailParts {
+  head: HTMLElement;
+  actions: HTMLElement;
+  /** The last operation's result, shown (announced once through the summary, not here). */
+  result: HTMLElement | null;
+  problems: HTMLElement | null;
+  /** Tabs once the report is in, else a loading or error message. */
+  body: Tab[] | HTMLElement;
 }
 
 /** One database: actions, file-level pragmas, per-connection settings, tables, files. */
-export function renderDetail(row: DatabaseRow, detail: DatabaseDetail | undefined, writesDisabled: boolean, lastResult: { ok: boolean; message: string } | undefined, tab: string | undefined, on: DetailHandlers): HTMLElement {
+export function detailParts(row: DatabaseRow, detail: DatabaseDetail | undefined, writesDisabled: boolean, lastResult: { ok: boolean; message: string } | undefined, on: DetailHandlers): DetailParts {
   const wal = row.journalMode === 'wal';
-  const button = (label: string, action: PanelAction, appearance: string, disabled = false) =>
-    h('vscode-button', { appearance, disabled, onclick: () => on.action(action), 'data-action': action }, label);
+  const act = (label: string, action: PanelAction, appearance: ButtonAppearance, disabled = false) =>
+    button(label, appearance, { disabled, onclick: () => on.action(action), 'data-action': action });
   const actions = h('div', { class: 'actions' },
-    row.journalMode === 'delete' ? button('Enable WAL', 'enableWal', 'primary', writesDisabled) : null,
-    wal ? button('Checkpoint', 'checkpoint', 'primary', writesDisabled) : null,
-    wal ? button('Disable WAL', 'disableWal', 'secondary', writesDisabled) : null,
-    button('Refresh', 'refresh', 'secondary'),
-    button('Reveal in Explorer', 'reveal', 'secondary'),
+    row.journalMode === 'delete' ? act('Enable WAL', 'enableWal', 'primary', writesDisabled) : null,
+    wal ? act('Checkpoint', 'checkpoint', 'primary', writesDisabled) : null,
+    wal ? act('Disable WAL', 'disableWal', 'secondary', writesDisabled) : null,
+    act('Refresh', 'refresh', 'secondary'),
+    act('Reveal in Explorer', 'reveal', 'secondary'),
   );
-  const head = h('div', { class: 'detail-head' },
-    h('h2', {}, row.relPath, ' ', modeBadge(row)),
+  const head = h('div', { class: 'detail-title' },
+    h('h2', { tabindex: '-1' }, row.relPath, ' ', modeBadge(row)),
     h('div', { class: 'muted' }, row.description),
-    actions,
-    lastResult ? h('div', { class: `result ${lastResult.ok ? 'ok' : 'bad'}`, role: 'status', 'data-testid': 'result' }, lastResult.message) : null,
   );
+  const result = lastResult ? h('div', { class: `result ${lastResult.ok ? 'ok' : 'bad'}`, 'data-testid': 'result' }, lastResult.message) : null;
   const problems = row.warnings.length || detail?.report?.problems.length
     ? h('ul', { class: 'problems' }, ...[...new Set([...(detail?.report?.problems ?? []), ...row.warnings])].map((p) => h('li', {}, p)))
     : null;
-  let body: HTMLElement;
-  if (!detail || detail.loading) body = h('div', { class: 'loading' }, h('vscode-progress-ring', {}), 'Reading the database…');
-  else if (detail.error || !detail.report) body = h('div', { class: 'error', role: 'alert' }, detail.error ?? 'No details available.');
-  else body = tabs(detail, detail.report, tab, writesDisabled, on);
-  // The live view (a persistent element of main.ts) is placed here, above the tabs.
-  return h('section', { class: 'detail', 'data-testid': 'detail' }, head, problems, h('div', { class: 'live-anchor' }), body);
+  let body: DetailParts['body'];
+  if (!detail || detail.loading) body = h('div', { class: 'loading' }, progressRing(), 'Reading the database…');
+  else if (detail.error || !detail.report) body = h('div', { class: 'error' }, detail.error ?? 'No details available.');
+  else body = tabList(detail, detail.report, writesDisabled, on);
+  return { head, actions, result, problems, body };
 }
 
-function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefined, writesDisabled: boolean, on: DetailHandlers): HTMLElement {
+function tabList(detail: DatabaseDetail, r: InspectReport, writesDisabled: boolean, on: DetailHandlers): Tab[] {
   const views: [string, string, HTMLElement][] = [
     ...(detail.checks ? [['checklist', 'Production checklist', checklist(detail, writesDisabled, on)] as [string, string, HTMLElement]] : []),
     ['file', 'File settings', fileSettings(r)],
@@ -51,10 +60,7 @@ function tabs(detail: DatabaseDetail, r: InspectReport, active: string | undefin
     ['sidecars', 'WAL & journal', sidecars(r)],
   ];
   if (r.journalMode !== 'wal') views.push(['wal', 'What WAL means', walExplained(detail)]);
-  const panels = h('vscode-panels', { 'activeid': `tab-${active ?? views[0]![0]}` });
-  for (const [id, label] of views) panels.append(h('vscode-panel-tab', { id: `tab-${id}`, onclick: () => on.tab(id) }, label));
-  for (const [id, , view] of views) panels.append(h('vscode-panel-view', { id: `view-${id}` }, view));
-  return panels;
+  return views.map(([id, label, view]) => ({ id, label, view }));
 }
 
 const MARK: Record<Check['status'], string> = { ok: '✓', info: 'i', warn: '!', fail: '✗', unknown: '?' };
@@ -69,7 +75,7 @@ const FIXES: Partial<Record<Check['id'], (c: Check) => [string, PanelAction][]>>
 function checklist(detail: DatabaseDetail, writesDisabled: boolean, on: DetailHandlers): HTMLElement {
   const apps = detail.appSettings ?? [];
   const fixes = (c: Check) => (FIXES[c.id]?.(c) ?? []).map(([label, action]) =>
-    h('vscode-button', { appearance: 'secondary', disabled: writesDisabled, title: writesDisabled ? 'Writes are off here (see the notice above)' : undefined, onclick: () => on.action(action), 'data-action': `${action}-${c.id}` }, label));
+    button(label, 'secondary', { disabled: writesDisabled, title: writesDisabled ? 'Writes are off here (see the notice above)' : undefined, onclick: () => on.action(action), 'data-action': `${action}-${c.id}` }));
   return h('div', {},
     h('table', { class: 'kv checklist', 'data-testid': 'checklist' }, h('tbody', {}, ...detail.checks!.map((c) => h('tr', { class: `check check-${c.status}` },
       h('td', { class: 'mark', title: c.status }, MARK[c.status]),
@@ -116,8 +122,9 @@ function connectionSettings(detail: DatabaseDetail, on: DetailHandlers): HTMLEle
     h('h3', {}, 'Set them in your app'),
     ...detail.snippets.map((s) => h('div', { class: 'snippet' },
       h('div', { class: 'snippet-head' }, h('strong', {}, s.stack), h('span', { class: 'muted' }, ` — ${s.where}`),
-        h('vscode-button', { appearance: 'icon', 'aria-label': `Copy the ${s.stack} snippet`, title: 'Copy', onclick: () => on.copy(s.code) }, h('span', { class: 'codicon-text' }, 'Copy'))),
-      h('pre', {}, h('code', {}, s.code)),
+        button(h('span', { class: 'codicon-text' }, 'Copy'), 'icon', { 'aria-label': `Copy the ${s.stack} snippet`, title: 'Copy', onclick: () => on.copy(s.code) })),
+      // Focusable so a keyboard can scroll a long line (a region named after its stack).
+      h('pre', { tabindex: '0', role: 'region', 'aria-label': `${s.stack} snippet` }, h('code', {}, s.code)),
     )),
   );
 }

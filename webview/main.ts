@@ -1,22 +1,19 @@
-import {
-  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodePanels, vsCodePanelTab, vsCodePanelView, vsCodeProgressRing,
-} from '@vscode/webview-ui-toolkit';
 import type { DatabaseDetail, HostMessage, LiveView, PanelState } from '../src/shared/protocol';
-import { renderDetail } from './detail';
+import { progressRing } from './components';
+import { detailParts } from './detail';
+import { DetailView, keepFocus } from './detailView';
 import { h } from './dom';
-import { renderLive } from './liveView';
+import { LiveChartView } from './liveView';
 import { OverviewView } from './overview';
 import { loadUiState, saveUiState, send } from './vscodeApi';
 
 /**
  * The status panel. State arrives from the host (`state`, `detail`); the
  * selection and tab live in getState/setState so they survive hiding and
- * reloads without retainContextWhenHidden. The grid is updated in place;
- * the detail is rebuilt only when what it shows changed, keeping focus and
- * scroll where the person left them.
+ * reloads without retainContextWhenHidden. The grid and the detail are
+ * updated in place (overview.ts, detailView.ts), keeping focus and scroll
+ * where the person left them.
  */
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeBadge(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(), vsCodeProgressRing());
-
 const root = document.getElementById('app')!;
 let state: PanelState | undefined;
 const details = new Map<string, DatabaseDetail>();
@@ -27,10 +24,9 @@ let ui = loadUiState();
 
 const overview = new OverviewView(select, () => send({ type: 'scan' }));
 const detailSlot = h('div', { class: 'detail-slot' });
-const liveSlot = h('div', { class: 'live-slot' });
-let detailKey = '';
+const liveView = new LiveChartView();
+let detailView: DetailView | undefined;
 let live: LiveView | undefined;
-let liveShown: LiveView | undefined;
 
 function select(id: string): void {
   if (ui.selected === id) return;
@@ -40,61 +36,46 @@ function select(id: string): void {
   render();
 }
 
+function chooseTab(tab: string): void {
+  ui = { ...ui, tab };
+  saveUiState(ui);
+}
+
 function render(): void {
   if (!state) {
-    root.replaceChildren(h('div', { class: 'loading' }, h('vscode-progress-ring', {}), 'Loading…'));
+    root.replaceChildren(h('div', { class: 'loading' }, progressRing(), 'Loading…'));
     return;
   }
   if (!root.contains(overview.element)) root.replaceChildren(overview.element, detailSlot);
   overview.update(state, ui.selected);
-  renderDetailIfChanged(state);
-  const current = live && live.id === ui.selected ? live : undefined;
-  if (current !== liveShown) {
-    liveShown = current;
-    const shown = renderLive(current);
-    liveSlot.replaceChildren(...(shown ? [shown] : []));
-  }
+  renderDetail(state);
+  liveView.update(live && live.id === ui.selected ? live : undefined);
 }
 
-function renderDetailIfChanged(s: PanelState): void {
+function renderDetail(s: PanelState): void {
   const row = s.databases.find((d) => d.id === ui.selected);
-  const detail = row && details.get(row.id);
-  const result = row && results.get(row.id);
-  const key = JSON.stringify([row, detail, result, !!s.writesDisabledReason, s.databases.length > 0, row && writing.has(row.id)]);
-  if (key === detailKey) return;
-  detailKey = key;
-  const content = row
-    ? renderDetail(row, detail, !!s.writesDisabledReason, result, ui.tab, {
-        action: (action) => send({ type: 'action', action, id: row.id }),
-        copy: (text) => send({ type: 'copy', text }),
-        tab: (tab) => { ui = { ...ui, tab }; saveUiState(ui); },
-      })
-    : s.databases.length ? h('p', { class: 'muted hint' }, 'Select a database to see its details.') : null;
-  // Deep details are remade when the writes pause: say how old they are meanwhile.
-  if (row && content && detail?.asOf && writing.has(row.id)) {
-    content.querySelector('.live-anchor')?.before(h('p', { class: 'muted as-of', 'data-testid': 'as-of' }, `tables as of ${new Date(detail.asOf).toTimeString().slice(0, 8)} — the app is writing`));
+  if (!row) {
+    detailView = undefined;
+    keepFocus(detailSlot, () => detailSlot.replaceChildren(...(s.databases.length ? [h('p', { class: 'muted hint' }, 'Select a database to see its details.')] : [])));
+    return;
   }
-  keepFocusAndScroll(() => {
-    detailSlot.replaceChildren(...(content ? [content] : []));
-    content?.querySelector('.live-anchor')?.append(liveSlot);
+  const fresh = detailView?.id === row.id ? undefined : new DetailView(row.id, () => ui.tab, chooseTab);
+  const view = fresh ?? detailView!;
+  const detail = details.get(row.id);
+  const parts = detailParts(row, detail, !!s.writesDisabledReason, results.get(row.id), {
+    action: (action) => send({ type: 'action', action, id: row.id }),
+    copy: (text) => send({ type: 'copy', text }),
   });
-}
-
-/** Rebuilding the detail must not move the page or drop the focus of a control inside it. */
-function keepFocusAndScroll(rebuild: () => void): void {
-  const { scrollX, scrollY } = window;
-  const active = document.activeElement instanceof HTMLElement && detailSlot.contains(document.activeElement) ? focusKey(document.activeElement) : undefined;
-  rebuild();
-  if (active) detailSlot.querySelector<HTMLElement>(active)?.focus();
-  window.scrollTo(scrollX, scrollY);
-}
-
-function focusKey(el: HTMLElement): string | undefined {
-  for (const attr of ['data-action', 'id', 'aria-label']) {
-    const v = el.getAttribute(attr);
-    if (v) return `[${attr}="${CSS.escape(v)}"]`;
+  // Deep details are remade when the writes pause: say how old they are meanwhile.
+  if (detail?.asOf && writing.has(row.id)) {
+    parts.head.append(h('p', { class: 'muted as-of', 'data-testid': 'as-of' }, `tables as of ${new Date(detail.asOf).toTimeString().slice(0, 8)} — the app is writing`));
   }
-  return undefined;
+  view.update(parts);
+  if (fresh) {
+    fresh.liveAnchor.append(liveView.element);
+    keepFocus(detailSlot, () => detailSlot.replaceChildren(fresh.element));
+    detailView = fresh;
+  }
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
@@ -108,12 +89,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       if (state) state = { ...state, summary: msg.summary, databases: state.databases.map((d) => changed.get(d.id) ?? d) };
       break;
     }
-    case 'detail':
-      details.set(msg.detail.id, msg.detail);
-      break;
     case 'writing':
       if (msg.writing) writing.add(msg.id);
       else writing.delete(msg.id);
+      break;
+    case 'detail':
+      details.set(msg.detail.id, msg.detail);
       break;
     case 'select':
       ui = { ...ui, selected: msg.id };
@@ -124,6 +105,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'operationResult':
       results.set(msg.id, { ok: msg.ok, message: msg.message });
+      overview.announce(msg.message);
       break;
   }
   render();

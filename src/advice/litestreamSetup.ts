@@ -1,5 +1,8 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import type { AppFindings } from './findings';
 import { findingsFor } from './checks';
+import { shellCommand } from '../sqlite/shellQuote';
 
 /**
  * A litestream.yml for one database, and the preconditions Litestream
@@ -51,6 +54,36 @@ export function litestreamPlan(dbPath: string, replicaDir: string, journalMode: 
       ? { ok: true, text: `The app sets wal_autocheckpoint=${autockpt.pragmas.wal_autocheckpoint} (${autockpt.file}:${autockpt.line}).` }
       : { ok: true, text: 'The app keeps SQLite\'s automatic (PASSIVE) checkpoints, which Litestream tolerates; under a heavy write load Litestream suggests PRAGMA wal_autocheckpoint=0 and leaving checkpoints to it.' },
   ];
-  const verifyRestore = `litestream restore -o /tmp/restored.db -config litestream.yml ${q(dbPath)} && sqlite3 /tmp/restored.db "PRAGMA integrity_check"`;
+  const verifyRestore = `${shellCommand('litestream', 'restore', '-o', '/tmp/restored.db', '-config', 'litestream.yml', dbPath)} && ${shellCommand('sqlite3', '/tmp/restored.db', 'PRAGMA integrity_check')}`;
   return { yaml, checks, verifyRestore };
+}
+
+export type ConfigWrite = { written: string } | { exists: string } | { refused: string };
+
+/**
+ * Writes litestream.yml in `root`, which must lie inside `workspace` (both
+ * resolved through symlinks). An existing entry of that name — a file, a
+ * folder, a symlink even if it points nowhere — is never written through:
+ * the caller shows the entry to add instead. O_EXCL makes the create itself
+ * refuse a name that appeared meanwhile (and never follows a symlink).
+ */
+export async function writeLitestreamConfig(workspace: string, root: string, yaml: string): Promise<ConfigWrite> {
+  let realRoot: string;
+  let realWorkspace: string;
+  try {
+    [realRoot, realWorkspace] = await Promise.all([fsp.realpath(root), fsp.realpath(workspace)]);
+  } catch (err) {
+    return { refused: `${root} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  }
+  const rel = path.relative(realWorkspace, realRoot);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { refused: `${root} resolves to ${realRoot}, outside the workspace folder ${realWorkspace}` };
+  const target = path.join(realRoot, 'litestream.yml');
+  if (await fsp.lstat(target).then(() => true, () => false)) return { exists: target };
+  try {
+    await fsp.writeFile(target, yaml, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { exists: target };
+    throw err;
+  }
+  return { written: target };
 }

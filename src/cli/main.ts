@@ -21,9 +21,9 @@ const USAGE = `Usage:
   sqlite-doctor check [DIR|FILE] [--require wal,busy_timeout,…] [--strict] [--json]
   sqlite-doctor app-settings [DIR] [--exclude GLOB]… [--json]
   sqlite-doctor fix [DIR] [--dry-run] [--json]
-  sqlite-doctor backup FILE DEST [--force] [--journal-mode delete|wal] [--busy-timeout MS] [--json]
-  sqlite-doctor vacuum FILE [--into DEST] [--dry-run] [--busy-timeout MS] [--json]
-  sqlite-doctor set FILE auto_vacuum=none|full|incremental|page_size=N [--dry-run] [--busy-timeout MS] [--json]
+  sqlite-doctor backup FILE DEST [--force] [--journal-mode delete|wal] [--busy-timeout MS] [--engine …] [--json]
+  sqlite-doctor vacuum FILE [--into DEST] [--dry-run] [--busy-timeout MS] [--engine …] [--json]
+  sqlite-doctor set FILE auto_vacuum=none|full|incremental|page_size=N [--dry-run] [--busy-timeout MS] [--engine …] [--json]
   sqlite-doctor space FILE [--json]
   sqlite-doctor locks FILE [--json]
   sqlite-doctor watch FILE [--interval MS] [--duration S]
@@ -156,26 +156,29 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return appSettingsCommand(io, positionals[0] ?? '.', { json: !!values.json, exclude: values.exclude });
     }
     case 'backup': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, force: { type: 'boolean' }, 'journal-mode': { type: 'string' }, 'busy-timeout': { type: 'string' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, force: { type: 'boolean' }, 'journal-mode': { type: 'string' }, 'busy-timeout': { type: 'string' }, engine: { type: 'string' } } }));
       if (positionals.length !== 2) throw new UsageError('backup takes FILE and DEST');
+      if (!positionals[1]!.trim()) throw new UsageError('backup needs a DEST file name');
       const mode = values['journal-mode'] ?? 'delete';
       if (mode !== 'delete' && mode !== 'wal') throw new UsageError('--journal-mode must be delete or wal');
       const { backupCommand } = await import('./maintenanceCommand');
-      return backupCommand(io, positionals[0]!, positionals[1]!, { json: !!values.json, force: !!values.force, journalMode: mode, busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
+      return backupCommand(io, positionals[0]!, positionals[1]!, { ...writeOptions(values), force: !!values.force, journalMode: mode });
     }
     case 'vacuum': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, into: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, into: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' }, engine: { type: 'string' } } }));
       if (positionals.length !== 1) throw new UsageError('vacuum takes exactly one FILE');
+      // An empty --into is a mistake, not "VACUUM in place".
+      if (values.into !== undefined && !values.into.trim()) throw new UsageError('--into needs a file name');
       const { vacuumCommand } = await import('./maintenanceCommand');
-      return vacuumCommand(io, positionals[0]!, { json: !!values.json, into: values.into, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
+      return vacuumCommand(io, positionals[0]!, { ...writeOptions(values), into: values.into });
     }
     case 'set': {
-      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' } } }));
+      const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'busy-timeout': { type: 'string' }, engine: { type: 'string' } } }));
       if (positionals.length !== 2) throw new UsageError('set takes FILE and one setting=value');
       const { parseSetting, setCommand } = await import('./maintenanceCommand');
       const req = parseSetting(positionals[1]!);
       if (typeof req === 'string') throw new UsageError(req);
-      return setCommand(io, positionals[0]!, req, { json: !!values.json, dryRun: !!values['dry-run'], busyTimeoutMs: integerOption('--busy-timeout', values['busy-timeout'], 0, MAX_BUSY_TIMEOUT_MS, 'milliseconds') });
+      return setCommand(io, positionals[0]!, req, writeOptions(values));
     }
     case 'space': {
       const { values, positionals } = usage(() => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));

@@ -1,19 +1,20 @@
 import { BackupResult, backupDatabase } from '../sqlite/maintenance/backup';
 import { RebuildOptions, RebuildResult, parseAutoVacuum, parsePageSize, setAutoVacuum, setPageSize, vacuum } from '../sqlite/maintenance/rebuild';
-import { CliIo, jsonText } from './io';
-import { EXIT_REFUSED } from './walCommand';
+import { CliIo, cellSafe, jsonText } from './io';
+import { EXIT_REFUSED, WriteCommandOptions } from './walCommand';
 
 /** `backup`, `vacuum` and `set`: exit 0 done (or already so), 3 refused with the reason, 1 error, 2 usage. */
-export async function backupCommand(io: CliIo, file: string, dest: string, opts: { json: boolean; force: boolean; journalMode: 'delete' | 'wal'; busyTimeoutMs?: number }): Promise<number> {
-  const r = await backupDatabase(file, dest, { force: opts.force, journalMode: opts.journalMode, busyTimeoutMs: opts.busyTimeoutMs });
+export async function backupCommand(io: CliIo, file: string, dest: string, opts: WriteCommandOptions & { force: boolean; journalMode: 'delete' | 'wal' }): Promise<number> {
+  const r = await withCancel((signal) => backupDatabase(file, dest, { force: opts.force, journalMode: opts.journalMode, busyTimeoutMs: opts.busyTimeoutMs, engine: { prefer: opts.engine }, signal }));
   return report(io, r, opts.json, () => {
-    if (r.verified) io.out(`proof: integrity_check ${r.verified.integrity === 'ok' ? 'ok' : r.verified.integrity.join('; ')}, journal mode ${r.verified.journalMode}, rows ${r.verified.matchesSource ? 'equal' : 'DIFFER from'} the source snapshot (${r.verified.tables.map((t) => `${t.name} ${t.rows}`).join(', ') || 'no tables'})`);
-    if (r.outcome === 'refused') io.out(`To do it yourself: ${r.manualCommand}`);
+    if (r.verified) line(io, `proof: integrity_check ${r.verified.integrity === 'ok' ? 'ok' : r.verified.integrity.join('; ')}, journal mode ${r.verified.journalMode}, rows ${r.verified.matchesSource ? 'equal' : 'DIFFER from'} the source snapshot (${r.verified.tables.map((t) => `${t.name} ${t.rows}`).join(', ') || 'no tables'})`);
+    // Pasted as is: it is shell-quoted, so only the control characters are made visible.
+    if (r.manualCommand) line(io, `To do it yourself: ${r.manualCommand}`);
   });
 }
 
-export async function vacuumCommand(io: CliIo, file: string, opts: { json: boolean; into?: string; dryRun: boolean; busyTimeoutMs?: number }): Promise<number> {
-  const r = await withCancel((signal) => vacuum(file, { into: opts.into, dryRun: opts.dryRun, busyTimeoutMs: opts.busyTimeoutMs, signal }));
+export async function vacuumCommand(io: CliIo, file: string, opts: WriteCommandOptions & { into?: string }): Promise<number> {
+  const r = await withCancel((signal) => vacuum(file, { into: opts.into, dryRun: opts.dryRun, busyTimeoutMs: opts.busyTimeoutMs, engine: { prefer: opts.engine }, signal }));
   return report(io, r, opts.json, () => printPlan(io, r));
 }
 
@@ -28,9 +29,9 @@ export function parseSetting(text: string): SetRequest | string {
   return { setting, value };
 }
 
-export async function setCommand(io: CliIo, file: string, req: SetRequest, opts: { json: boolean; dryRun: boolean; busyTimeoutMs?: number }): Promise<number> {
+export async function setCommand(io: CliIo, file: string, req: SetRequest, opts: WriteCommandOptions): Promise<number> {
   const r = await withCancel((signal) => {
-    const o: RebuildOptions = { dryRun: opts.dryRun, busyTimeoutMs: opts.busyTimeoutMs, signal };
+    const o: RebuildOptions = { dryRun: opts.dryRun, busyTimeoutMs: opts.busyTimeoutMs, engine: { prefer: opts.engine }, signal };
     return req.setting === 'auto_vacuum' ? setAutoVacuum(file, parseAutoVacuum(req.value)!, o) : setPageSize(file, parsePageSize(req.value)!, o);
   });
   return report(io, r, opts.json, () => printPlan(io, r));
@@ -51,8 +52,8 @@ async function withCancel<T>(work: (signal: AbortSignal) => Promise<T>): Promise
 function printPlan(io: CliIo, r: RebuildResult): void {
   if (r.outcome === 'dry-run' || r.outcome === 'refused') {
     io.out('Plan:');
-    for (const step of r.plan) io.out(`  - ${step}`);
-    for (const n of r.notes) io.out(`  note: ${n}`);
+    for (const step of r.plan) line(io, `  - ${step}`);
+    for (const n of r.notes) line(io, `  note: ${n}`);
   }
 }
 
@@ -60,8 +61,13 @@ function report(io: CliIo, r: BackupResult | RebuildResult, json: boolean, detai
   if (json) {
     io.out(jsonText(r));
   } else {
-    io.out(r.message);
+    line(io, r.message);
     details();
   }
   return r.outcome === 'refused' ? EXIT_REFUSED : 0;
+}
+
+/** One result line: a newline in a file name is shown as \x0a, never a second line. */
+function line(io: CliIo, text: string): void {
+  io.out(cellSafe(text));
 }

@@ -2,7 +2,7 @@ import { EngineId } from '../sqlite/engines/engine';
 import { formatBytes } from '../sqlite/format';
 import { CHECKPOINT_MODES, CheckpointMode, OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
 import { walExplainedText } from '../sqlite/walExplained';
-import { CliIo, jsonText } from './io';
+import { CliIo, cellSafe, jsonText } from './io';
 
 export { CHECKPOINT_MODES };
 
@@ -47,8 +47,9 @@ function report(io: CliIo, r: OperationResult, opts: WriteCommandOptions, explai
       if (explainWal && r.outcome === 'dry-run') io.out(`\nWhat WAL means:\n${walExplainedText()}`);
       io.out('');
     }
-    io.out(r.message);
-    if (r.next) io.out(r.next);
+    // One line each: a newline in a file name is shown as \x0a.
+    io.out(cellSafe(r.message));
+    if (r.next) io.out(cellSafe(r.next));
   }
   const unfinished = r.checkpoint && (r.checkpoint.busy || r.checkpoint.framesLeft > 0);
   return r.outcome === 'refused' || unfinished ? EXIT_REFUSED : 0;

@@ -1,6 +1,7 @@
 import { findEngine, EngineChoice } from './engines/select';
 import type { DatabaseState } from './state';
 import type { IntegrityMode, TableInfo } from './reportTypes';
+import { TABLE_NAMES_SQL, countStatements, countsFrom, tableNames } from './rowCounts';
 
 /**
  * A second opinion from a real SQLite, for when our lock-free copy of a
@@ -31,28 +32,22 @@ export function confirmationUnsafe(state: DatabaseState): string | undefined {
   return undefined;
 }
 
-/** SQLite caps a compound SELECT at 500 terms. */
-const COUNTS_PER_STATEMENT = 400;
 const CONFIRM_BUSY_MS = 2000;
 
 export async function confirmWithSqlite(path: string, integrityMode: IntegrityMode, engineChoice?: EngineChoice): Promise<Confirmation | undefined> {
   const engine = await findEngine(engineChoice);
   if (!engine) return undefined;
   const started = Date.now();
-  const [schema] = await engine.run(path, ["SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"], CONFIRM_BUSY_MS, 'ro');
-  const names = (schema ?? []).map((r) => String(r[0]));
-  const countStatements: string[] = [];
-  for (let i = 0; i < names.length; i += COUNTS_PER_STATEMENT) {
-    countStatements.push(names.slice(i, i + COUNTS_PER_STATEMENT).map((n) => `SELECT count(*) FROM "${n.replace(/"/g, '""')}"`).join(' UNION ALL '));
-  }
+  const [schema] = await engine.run(path, [TABLE_NAMES_SQL], CONFIRM_BUSY_MS, 'ro');
+  const names = tableNames(schema);
+  const counting = countStatements(names);
   const checkStatement = integrityMode === 'none' ? [] : [`PRAGMA ${integrityMode === 'full' ? 'integrity_check' : 'quick_check'}`];
   let tables: TableInfo[] | undefined;
   let checkRows: unknown[][] | undefined;
   try {
-    const results = await engine.run(path, [...countStatements, ...checkStatement], CONFIRM_BUSY_MS, 'ro');
-    const counts = results.slice(0, countStatements.length).flat();
-    tables = names.map((name, i) => ({ name, rows: Number(counts[i]?.[0]) }));
-    checkRows = results[countStatements.length];
+    const results = await engine.run(path, [...counting, ...checkStatement], CONFIRM_BUSY_MS, 'ro');
+    tables = countsFrom(names, results.slice(0, counting.length));
+    checkRows = results[counting.length];
   } catch {
     // A table SQLite cannot count here (a virtual table's module missing): the check alone still answers.
     if (checkStatement.length) [checkRows] = await engine.run(path, checkStatement, CONFIRM_BUSY_MS, 'ro');

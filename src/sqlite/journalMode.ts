@@ -3,6 +3,7 @@ import { EngineError, SqlEngine } from './engines/engine';
 import { WAL_RESET_BUG } from './knownBugs';
 import { readLockHolders } from './lockHolders';
 import { Intent, Preflight, PreflightOptions, preflight } from './preflight';
+import { shellCommand } from './shellQuote';
 import { DatabaseState, JournalMode, readDatabaseState } from './state';
 
 /**
@@ -56,10 +57,6 @@ export interface OperationResult {
 
 function snapshot(s: DatabaseState): ModeSnapshot {
   return { journalMode: s.journalMode, walBytes: s.sidecars.wal?.bytes ?? 0, uncheckpointedFrames: s.wal?.uncheckpointedFrames ?? 0, hotJournal: s.hotJournal };
-}
-
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 const STATEMENT: Record<Intent, (mode: CheckpointMode) => string> = {
@@ -140,7 +137,7 @@ async function run(file: string, options: OperationOptions, plan: Plan): Promise
   const base = {
     operation: plan.intent,
     file,
-    manualCommand: `sqlite3 ${shellQuote(pre.realPath)} ${shellQuote(`PRAGMA busy_timeout=${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}; ${statement};`)}`,
+    manualCommand: shellCommand('sqlite3', pre.realPath, `PRAGMA busy_timeout=${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}; ${statement};`),
     before: snapshot(pre.state),
     preflight: pre,
   };

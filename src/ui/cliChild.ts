@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AppFindings } from '../advice/findings';
 import type { Fix, Unfixable } from '../advice/fixes';
-import { runChild } from '../sqlite/engines/engine';
+import { GROUP_ENV, runChild } from '../sqlite/engines/child';
 import type { InspectReport } from '../sqlite/inspect';
 
 /**
@@ -9,7 +9,8 @@ import type { InspectReport } from '../sqlite/inspect';
  * runtime (ELECTRON_RUN_AS_NODE makes VS Code's binary a plain Node).
  * sql.js is synchronous and holds the whole database in memory, and reading
  * a workspace's source files is unbounded work: in the extension host either
- * would freeze every extension for as long as it runs. Aborting kills the child.
+ * would freeze every extension for as long as it runs. Aborting kills the
+ * child's whole process group: the CLI and any SQLite engine it started.
  */
 const TIMEOUT_MS = 120_000;
 
@@ -17,8 +18,8 @@ async function runCliJson<T>(distDir: string, args: string[], signal?: AbortSign
   const r = await runChild({
     command: process.execPath,
     args: [path.join(distDir, 'cli.js'), ...args],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    timeoutMs: TIMEOUT_MS,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [GROUP_ENV]: '1' },
+    deadlineMs: TIMEOUT_MS,
     signal,
   });
   if (r.code !== 0) throw new Error((r.stderr.trim().split('\n').pop() ?? `exit code ${r.code}`).replace(/^sqlite-doctor: /, ''));

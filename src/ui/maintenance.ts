@@ -1,15 +1,17 @@
-import { promises as fsp, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { litestreamPlan } from '../advice/litestreamSetup';
+import { litestreamPlan, writeLitestreamConfig } from '../advice/litestreamSetup';
+import type { Progress } from '../sqlite/engines/progress';
 import { describeError } from '../sqlite/errors';
+import { formatBytes } from '../sqlite/format';
 import type { Log } from '../sqlite/log';
 import { backupDatabase } from '../sqlite/maintenance/backup';
 import { vacuum } from '../sqlite/maintenance/rebuild';
 import { appSettingsInChild } from './cliChild';
 import type { DatabaseModel } from './model';
 import { readSettings } from './settings';
-import { writesDisabledReason } from './writes';
+import { engineChoice, writesDisabledReason } from './writes';
 
 /**
  * Back Up, VACUUM and Set Up Litestream from the Explorer, the tree, the
@@ -26,6 +28,18 @@ async function writable(log: Log): Promise<boolean> {
 
 function rel(p: string): string {
   return vscode.workspace.asRelativePath(p);
+}
+
+/** The notification's progress text, from what SQLite reports. */
+function reporter(progress: vscode.Progress<{ message?: string }>): (p: Progress) => void {
+  return (p) => progress.report({ message: p.pages ? `${Math.floor((100 * p.pages.done) / Math.max(1, p.pages.total))}% of ${p.pages.total} pages` : `${formatBytes(p.bytesWritten ?? 0)} written` });
+}
+
+/** A cancellable notification's token as the AbortSignal the core takes. */
+function signalOf(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
 }
 
 function say(ok: boolean, message: string, log: Log): Outcome {
@@ -46,9 +60,11 @@ export async function backUp(uri: vscode.Uri, model: DatabaseModel, log: Log): P
   if (!dest) return undefined;
   try {
     const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Backing up ${rel(file)}` },
+      { location: vscode.ProgressLocation.Notification, title: `Backing up ${rel(file)}`, cancellable: true },
       // The save dialog already asked before replacing an existing file.
-      () => backupDatabase(file, dest.fsPath, { force: existsSync(dest.fsPath), busyTimeoutMs: readSettings(uri).busyTimeoutMs }),
+      (progress, token) => backupDatabase(file, dest.fsPath, {
+        force: existsSync(dest.fsPath), busyTimeoutMs: readSettings(uri).busyTimeoutMs, engine: engineChoice(uri, log), signal: signalOf(token), onProgress: reporter(progress),
+      }),
     );
     await model.refresh(dest.fsPath);
     return say(r.outcome === 'done', r.message.split(file).join(rel(file)).split(r.dest).join(rel(r.dest)), log);
@@ -61,7 +77,8 @@ export async function vacuumDatabase(uri: vscode.Uri, model: DatabaseModel, log:
   if (!(await writable(log))) return undefined;
   const file = uri.fsPath;
   const busyTimeoutMs = readSettings(uri).busyTimeoutMs;
-  const plan = await vacuum(file, { dryRun: true, busyTimeoutMs });
+  const engine = engineChoice(uri, log);
+  const plan = await vacuum(file, { dryRun: true, busyTimeoutMs, engine });
   log.info(`VACUUM preflight for ${file}: ${plan.outcome}: ${plan.message}${plan.notes.map((n) => `; ${n}`).join('')}`);
   if (plan.outcome !== 'dry-run') return say(false, plan.message.split(file).join(rel(file)), log);
   const go = 'VACUUM';
@@ -73,11 +90,7 @@ export async function vacuumDatabase(uri: vscode.Uri, model: DatabaseModel, log:
   try {
     const r = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `VACUUM ${rel(file)}`, cancellable: true },
-      (_progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return vacuum(file, { busyTimeoutMs, signal: controller.signal });
-      },
+      (progress, token) => vacuum(file, { busyTimeoutMs, engine, signal: signalOf(token), onProgress: reporter(progress) }),
     );
     await model.refresh(file);
     return say(r.outcome === 'done', r.message.split(file).join(rel(file)), log);
@@ -89,6 +102,8 @@ export async function vacuumDatabase(uri: vscode.Uri, model: DatabaseModel, log:
 export async function setUpLitestream(uri: vscode.Uri, model: DatabaseModel, distDir: string, log: Log): Promise<Outcome> {
   if (!vscode.workspace.isTrusted) return say(false, 'This workspace is not trusted: SQLite Doctor writes no files here.', log);
   const file = uri.fsPath;
+  const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  if (!workspace) return say(false, `${file} is not inside a workspace folder: SQLite Doctor writes no litestream.yml outside the workspace.`, log);
   const root = model.rootOf(file)?.path ?? path.dirname(file);
   const replica = await vscode.window.showInputBox({
     title: `Litestream replica for ${rel(file)}`,
@@ -101,20 +116,17 @@ export async function setUpLitestream(uri: vscode.Uri, model: DatabaseModel, dis
     return { connections: [], backups: [] };
   });
   const plan = litestreamPlan(file, replica, model.get(file)?.state?.journalMode ?? 'delete', findings);
-  const target = path.join(root, 'litestream.yml');
-  let doc: vscode.TextDocument;
-  if (existsSync(target)) {
-    // Never overwrite someone's config: show the entry to add beside it.
-    doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: `# ${rel(target)} exists: add this database's entry to it.\n${plan.yaml}` });
-  } else {
-    await fsp.writeFile(target, plan.yaml);
-    doc = await vscode.workspace.openTextDocument(target);
-  }
+  const written = await writeLitestreamConfig(workspace, root, plan.yaml);
+  if ('refused' in written) return say(false, `Litestream config not written: ${written.refused}.`, log);
+  // Never write through someone's config (or a symlink of that name): show the entry to add beside it.
+  const doc = 'written' in written
+    ? await vscode.workspace.openTextDocument(written.written)
+    : await vscode.workspace.openTextDocument({ language: 'yaml', content: `# ${rel(written.exists)} exists: add this database's entry to it.\n${plan.yaml}` });
   await vscode.window.showTextDocument(doc, { preview: false });
   const copy = 'Copy Restore Check';
   const lines = plan.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.text}`);
   log.info(`Litestream setup for ${file}: ${lines.join(' ')}`);
-  void vscode.window.showInformationMessage(`Litestream config for ${rel(file)} ${existsSync(target) && doc.isUntitled ? 'shown (litestream.yml exists)' : `written to ${rel(target)}`}.`, { modal: true, detail: [...lines, '', `Verify a restore: ${plan.verifyRestore}`].join('\n') }, copy)
+  void vscode.window.showInformationMessage(`Litestream config for ${rel(file)} ${'exists' in written ? 'shown (litestream.yml exists)' : `written to ${rel(written.written)}`}.`, { modal: true, detail: [...lines, '', `Verify a restore: ${plan.verifyRestore}`].join('\n') }, copy)
     .then((c) => { if (c === copy) void vscode.env.clipboard.writeText(plan.verifyRestore); });
   return { ok: plan.checks.every((c) => c.ok), message: lines.join(' ') };
 }

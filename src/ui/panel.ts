@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
 import type { Log } from '../sqlite/log';
+import { guarded } from './actionGuard';
 import type { DetailService } from './detailService';
 import { activity } from './activity';
 import { DeepRefreshSchedule } from './deepRefresh';
@@ -75,10 +76,14 @@ export class StatusPanel {
       panel.onDidChangeViewState(() => this.followLive()),
       panel.webview.onDidReceiveMessage((raw) => {
         const msg = parseWebviewMessage(raw);
-        if (msg) void this.handle(msg);
+        if (msg) void guarded(`The panel's "${msg.type === 'action' ? msg.action : msg.type}"`, () => this.handle(msg), this.shown);
       }),
       host.model.onDidChange((change) => this.modelChanged(change)),
     );
+  }
+
+  private get shown() {
+    return { log: this.host.log, showError: (m: string) => void vscode.window.showErrorMessage(m) };
   }
 
   private post(msg: HostMessage): void {
@@ -123,7 +128,7 @@ export class StatusPanel {
       case 'action': {
         // Only databases the model knows: the webview cannot name arbitrary files.
         if (!this.host.model.get(msg.id)) return;
-        const result = await this.host.runAction(msg.action, vscode.Uri.file(msg.id));
+        const result = await guarded(`The panel's "${msg.action}"`, () => this.host.runAction(msg.action, vscode.Uri.file(msg.id)), this.shown);
         if (result) this.post({ type: 'operationResult', id: msg.id, ...result });
         // Asked for (Refresh) or changed by us: the detail is made now, not after the writes pause.
         if (msg.id === this.selected && msg.action !== 'reveal') this.deep.now();

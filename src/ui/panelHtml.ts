@@ -27,7 +27,7 @@ export function panelHtml(webview: vscode.Webview, distUri: vscode.Uri): string 
 <title>SQLite Doctor</title>
 </head>
 <body>
-<div id="app" aria-live="polite"></div>
+<div id="app"></div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

@@ -6,6 +6,7 @@ import { OperationOptions, OperationResult, checkpoint, disableWal, enableWal } 
 import { WAL_EXPLAINED } from '../sqlite/walExplained';
 import type { DatabaseModel } from './model';
 import { readSettings } from './settings';
+import { markDone } from './walkthrough';
 
 /**
  * The write commands' user-facing flow: refuse in untrusted workspaces, run
@@ -22,7 +23,7 @@ const RUN: Record<WriteKind, (file: string, o: OperationOptions) => Promise<Oper
 
 const VERB: Record<WriteKind, string> = { enableWal: 'Enable WAL', disableWal: 'Disable WAL', checkpoint: 'Checkpoint' };
 
-function engineChoice(scope: vscode.Uri, log: Log): EngineChoice {
+export function engineChoice(scope: vscode.Uri, log: Log): EngineChoice {
   // node:sqlite runs in a child of this very runtime (Electron as Node, or the remote server's Node).
   return { prefer: readSettings(scope).engine, nodePath: process.execPath, log };
 }
@@ -76,6 +77,7 @@ export async function runWrite(kind: WriteKind, uri: vscode.Uri, model: Database
     throw err;
   });
   log.info(`${VERB[kind]} on ${file}: ${result.outcome} in ${Date.now() - started} ms (${result.engine ?? 'no engine'}): ${result.message}`);
+  if (kind === 'enableWal' && result.outcome === 'done') markDone('walEnabled');
   return report(result, model, log);
 }
 

@@ -187,7 +187,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     const run = await cpuWhileWriting(wb, wDb, 10, async () => {
       const at = Date.now();
       seenRow.push({ at, text: await row.innerText() });
-      seenChart.push({ at, text: (await chart.getAttribute('aria-label').catch(() => null)) ?? '' });
+      seenChart.push({ at, text: await chart.innerHTML().catch(() => '') });
       asOf ||= await frame.getByTestId('as-of').innerText({ timeout: 50 }).catch(() => '');
       await page.waitForTimeout(100);
     }, finalAt.wait);

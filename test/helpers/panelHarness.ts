@@ -40,14 +40,29 @@ const THEMES = {
   'high-contrast': {
     'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
     'vscode-foreground': '#ffffff', 'vscode-descriptionForeground': '#ffffff', 'vscode-editor-background': '#000000', 'vscode-panel-border': '#6fc3df',
-    'vscode-contrastBorder': '#6fc3df', 'vscode-list-hoverBackground': '#000000', 'vscode-list-inactiveSelectionBackground': '#000000', 'vscode-focusBorder': '#f38518',
+    'vscode-contrastBorder': '#6fc3df', 'vscode-contrastActiveBorder': '#f38518', 'vscode-list-hoverBackground': '#000000', 'vscode-list-inactiveSelectionBackground': '#000000', 'vscode-focusBorder': '#f38518',
     'vscode-testing-iconPassed': '#73c991', 'vscode-editorWarning-foreground': '#ffd700', 'vscode-errorForeground': '#f48771',
     'vscode-textCodeBlock-background': '#000000', 'vscode-textBlockQuote-background': '#000000',
     'vscode-button-background': '#000000', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#000000', 'vscode-button-secondaryForeground': '#ffffff',
     'vscode-panelTitle-activeForeground': '#ffffff', 'vscode-panelTitle-inactiveForeground': '#ffffff', 'vscode-panelTitle-activeBorder': '#f38518',
     'vscode-charts-blue': '#3794ff', 'vscode-charts-green': '#89d185', 'vscode-charts-purple': '#b180d7', 'vscode-charts-orange': '#d18616', 'vscode-charts-yellow': '#cca700', 'vscode-charts-red': '#f14c4c',
   },
+  'high-contrast-light': {
+    'vscode-font-family': 'system-ui, sans-serif', 'vscode-font-size': '13px', 'vscode-editor-font-family': 'monospace', 'vscode-editor-font-size': '12px',
+    'vscode-foreground': '#292929', 'vscode-descriptionForeground': '#292929', 'vscode-editor-background': '#ffffff', 'vscode-panel-border': '#0f4a85',
+    'vscode-contrastBorder': '#0f4a85', 'vscode-contrastActiveBorder': '#006bbd', 'vscode-list-hoverBackground': '#ffffff', 'vscode-list-inactiveSelectionBackground': '#ffffff', 'vscode-focusBorder': '#006bbd',
+    'vscode-testing-iconPassed': '#007100', 'vscode-editorWarning-foreground': '#895503', 'vscode-errorForeground': '#b5200d',
+    'vscode-textCodeBlock-background': '#ffffff', 'vscode-textBlockQuote-background': '#ffffff',
+    'vscode-button-background': '#0f4a85', 'vscode-button-foreground': '#ffffff', 'vscode-button-secondaryBackground': '#ffffff', 'vscode-button-secondaryForeground': '#292929',
+    'vscode-panelTitle-activeForeground': '#292929', 'vscode-panelTitle-inactiveForeground': '#292929', 'vscode-panelTitle-activeBorder': '#b5200d',
+    'vscode-charts-blue': '#0f4a85', 'vscode-charts-green': '#007100', 'vscode-charts-purple': '#652d90', 'vscode-charts-orange': '#b5200d', 'vscode-charts-yellow': '#895503', 'vscode-charts-red': '#b5200d',
+  },
 };
+
+/** The class VS Code puts on a webview's <body> for each kind of theme. */
+const BODY_CLASS: Record<keyof typeof THEMES, string> = { dark: 'vscode-dark', light: 'vscode-light', 'high-contrast': 'vscode-high-contrast', 'high-contrast-light': 'vscode-high-contrast-light' };
+
+export type Theme = keyof typeof THEMES;
 
 export interface Harness {
   browser: Browser;
@@ -58,14 +73,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openPanel(theme: keyof typeof THEMES = 'dark', size = { width: 1200, height: 900 }): Promise<Harness> {
+export async function openPanel(theme: Theme = 'dark', size = { width: 1200, height: 900 }): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sqlite-doctor-panel-'));
   const vars = Object.entries(THEMES[theme]).map(([k, v]) => `--${k}: ${v};`).join(' ');
   // Same CSP as panelHtml.ts; the theme variables are set from the nonce'd script, as VS Code sets them on <html>.
-  writeFileSync(path.join(dir, 'index.html'), `<!DOCTYPE html><html><head><meta charset="UTF-8">
+  writeFileSync(path.join(dir, 'index.html'), `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>SQLite Doctor</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src file:; font-src file:; img-src file:; script-src 'nonce-test' file:;">
 <link rel="stylesheet" href="file://${DIST}/panel.css"></head>
-<body><div id="app"></div>
+<body class="${BODY_CLASS[theme]}"><div id="app"></div>
 <script nonce="test">
 document.documentElement.style.cssText = ${JSON.stringify(vars)};
 document.body.style.background = 'var(--vscode-editor-background)';

@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { ChildExit, ChildRun, runChild, spawnChild } from './child';
+import { EngineError, Envelope, Outcome, StatementRows, parseEnvelope, outcomeOf } from './outcome';
+import { ProgressListener, growthTicker, progressLine } from './progress';
 
 /**
  * A real SQLite, with its file locking, used for every write. sql.js has no
@@ -6,25 +8,16 @@ import { spawn } from 'node:child_process';
  * through one of these engines so concurrent writers are serialised by SQLite
  * itself and a hot journal is recovered exactly as SQLite would.
  *
- * Every engine runs in a child process: a busy wait (busy_timeout) never
- * freezes the caller (e.g. VS Code's extension host), and a stuck engine can
- * be killed without harm — SQLite is crash-safe by design.
+ * Every engine runs in a child process (see child.ts): a busy wait never
+ * freezes the caller (e.g. VS Code's extension host), and a stopped engine
+ * does no harm — SQLite is crash-safe by design.
  */
 export type EngineId = 'node:sqlite' | 'sqlite3-shell' | 'python3';
 export const ENGINE_IDS: readonly EngineId[] = ['node:sqlite', 'sqlite3-shell', 'python3'];
 
-/** Rows of each statement, each row as an array of column values. */
-export type StatementRows = unknown[][];
-
-export interface SqlEngine {
-  readonly id: EngineId;
-  /** e.g. "sqlite3 shell 3.40.1" */
-  readonly label: string;
-  /** The SQLite library version it runs, e.g. "3.40.1" (known bugs are looked up by it). */
-  readonly sqliteVersion: string;
-  /** Aborting `signal` kills the engine's process: SQLite rolls back whatever was not committed. */
-  run(file: string, statements: readonly string[], busyTimeoutMs: number, access?: EngineAccess, signal?: AbortSignal): Promise<StatementRows[]>;
-}
+export type { StatementRows } from './outcome';
+export { EngineError, isBusy } from './outcome';
+export { isAbortError, runChild } from './child';
 
 /**
  * 'rw' (the default) never creates a database that is not there; 'ro' opens
@@ -33,87 +26,85 @@ export interface SqlEngine {
  */
 export type EngineAccess = 'rw' | 'ro';
 
-export class EngineError extends Error {
-  constructor(message: string, readonly busy: boolean) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+/**
+ * Set on every connection we open to a workspace's database: its schema is
+ * not ours, so its views and triggers may not call functions on our
+ * connection, and a damaged cell is an error rather than a wild read.
+ */
+export const SESSION_PRAGMAS = ['PRAGMA trusted_schema=OFF', 'PRAGMA cell_size_check=ON'];
 
-export function isBusyMessage(message: string): boolean {
-  return /database (table )?is locked|SQLITE_BUSY|database is busy/i.test(message);
-}
-
-/** Extra time beyond busy_timeout before a silent engine is killed. */
-const GRACE_MS = 15_000;
-
-export interface ChildRun {
-  command: string;
-  args: string[];
-  stdin?: string;
-  env?: NodeJS.ProcessEnv;
-  timeoutMs: number;
-  /** Aborting kills the child (SIGKILL) and rejects with an AbortError: a newer request superseded it. */
+export interface EngineJob {
+  file: string;
+  statements: readonly string[];
+  access?: EngineAccess;
+  /** How long SQLite itself waits for another connection's lock. */
+  busyTimeoutMs: number;
+  /**
+   * Wall-clock bound on the whole run. Undefined: as long as it needs (a
+   * VACUUM, a backup or an integrity check of a big file); the lock wait is
+   * still bounded by busyTimeoutMs, inside SQLite.
+   */
+  deadlineMs?: number;
+  /** Aborting stops the engine's process group: SQLite rolls back whatever was not committed. */
   signal?: AbortSignal;
+  /**
+   * Run the statements inside one read transaction, then copy that very
+   * snapshot to this (new) file: the backup API (node:sqlite, python3) or
+   * the shell's `.backup`.
+   */
+  backupTo?: string;
+  onProgress?: ProgressListener;
+  /** Files whose growth is the progress (a -journal, a VACUUM INTO target). */
+  growing?: readonly string[];
 }
 
-export interface ChildResult { code: number | null; stdout: string; stderr: string }
+/** The job as our scripts read it (JSON): the same for every engine. */
+export function scriptJob(job: EngineJob): string {
+  return JSON.stringify({ file: job.file, statements: job.statements, access: job.access ?? 'rw', busyTimeoutMs: Math.round(job.busyTimeoutMs), setup: SESSION_PRAGMAS, backupTo: job.backupTo });
+}
 
-/**
- * Runs a child to completion; kills it (SIGKILL) past the timeout or when
- * aborted. Output is collected as bytes and decoded once at the end: a
- * multi-byte UTF-8 character split across two chunks must not become U+FFFD.
- */
-export function runChild(run: ChildRun): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    if (run.signal?.aborted) return reject(abortError());
-    const child = spawn(run.command, run.args, { env: run.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let stop: 'timeout' | 'abort' | undefined;
-    const kill = (why: 'timeout' | 'abort') => { stop ??= why; child.kill('SIGKILL'); };
-    const timer = setTimeout(() => kill('timeout'), run.timeoutMs + GRACE_MS);
-    const onAbort = () => kill('abort');
-    run.signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => { clearTimeout(timer); run.signal?.removeEventListener('abort', onAbort); };
-    child.stdout.on('data', (d: Buffer) => stdout.push(d));
-    child.stderr.on('data', (d: Buffer) => stderr.push(d));
-    child.on('error', (err) => { done(); reject(err); });
-    child.on('close', (code) => {
-      done();
-      if (stop === 'abort') reject(abortError());
-      else if (stop === 'timeout') reject(new EngineError(`SQLite did not answer within ${Math.round((run.timeoutMs + GRACE_MS) / 1000)} s and was stopped`, true));
-      else resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+export interface SqlEngine {
+  readonly id: EngineId;
+  /** e.g. "sqlite3 shell 3.40.1" */
+  readonly label: string;
+  /** The SQLite library version it runs, e.g. "3.40.1" (known bugs are looked up by it). */
+  readonly sqliteVersion: string;
+  /** Runs a job and says what happened; never throws for what SQLite or a stop did. */
+  exec(job: EngineJob): Promise<Outcome>;
+  /** exec for a caller that wants the rows or an EngineError (no deadline; the lock wait is busyTimeoutMs). */
+  run(file: string, statements: readonly string[], busyTimeoutMs: number, access?: EngineAccess, signal?: AbortSignal): Promise<StatementRows[]>;
+}
+
+/** An engine that is a child process: subclasses say how to start it and read its answer. */
+export abstract class ChildEngine implements SqlEngine {
+  abstract readonly id: EngineId;
+  constructor(readonly label: string, readonly sqliteVersion: string) {}
+
+  protected abstract childFor(job: EngineJob): Pick<ChildRun, 'command' | 'args' | 'stdin' | 'env'>;
+  protected abstract envelope(exit: ChildExit, job: EngineJob): Envelope | string;
+
+  async exec(job: EngineJob): Promise<Outcome> {
+    const listen = job.onProgress;
+    const exit = await spawnChild({
+      ...this.childFor(job),
+      deadlineMs: job.deadlineMs,
+      signal: job.signal,
+      onLine: listen && progressLine(listen),
+      onTick: listen && growthTicker([...(job.growing ?? []), ...(job.backupTo ? [job.backupTo] : [])], listen),
     });
-    child.stdin.on('error', () => { /* the child may exit before reading stdin; its exit code tells */ });
-    child.stdin.end(run.stdin ?? '');
-  });
-}
-
-function abortError(): Error {
-  const err = new Error('superseded by a newer request');
-  err.name = 'AbortError';
-  return err;
-}
-
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'AbortError';
-}
-
-/**
- * The envelope our own engine scripts (node:sqlite, python3) print on stdout:
- * {"ok":true,"results":[...]} or {"ok":false,"error":"...","busy":bool}.
- */
-export function parseEnvelope(stdout: string, stderr: string, engine: string): StatementRows[] {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  let parsed: { ok: boolean; results?: StatementRows[]; error?: string; busy?: boolean };
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    throw new EngineError(`${engine} failed: ${(stderr.trim() || stdout.trim() || 'no output').split('\n').pop()}`, false);
+    return outcomeOf(exit, exit.stop ? '' : this.envelope(exit, job));
   }
-  if (!parsed.ok) throw new EngineError(parsed.error ?? 'unknown error', parsed.busy ?? isBusyMessage(parsed.error ?? ''));
-  return parsed.results ?? [];
+
+  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw', signal?: AbortSignal): Promise<StatementRows[]> {
+    const o = await this.exec({ file, statements, busyTimeoutMs, access, signal });
+    if (o.code !== 'ok') throw new EngineError(o, busyTimeoutMs);
+    return o.rows;
+  }
+}
+
+/** `file:` URI for a path: `mode=rw` never creates a database, `mode=ro` never writes. */
+export function fileUri(file: string, access: EngineAccess): string {
+  return `file:${encodeURI(file).replace(/[?#]/g, encodeURIComponent)}?mode=${access}`;
 }
 
 /**
@@ -130,26 +121,34 @@ export interface ScriptRoute {
   label(runtimeVersion: string, sqliteVersion: string): string;
 }
 
+const PROBE_DEADLINE_MS = 5000;
+
 /** The engine, or why it is not available (for the log). */
 export async function probeScriptEngine(route: ScriptRoute): Promise<SqlEngine | string> {
   try {
-    const r = await runChild({ command: route.command, args: [...route.prefix, '--probe'], env: route.env, timeoutMs: 5000 });
-    const [[row]] = parseEnvelope(r.stdout, r.stderr, route.id) as [[[string, string]]];
+    const r = await runChild({ command: route.command, args: [...route.prefix, '--probe'], env: route.env, deadlineMs: PROBE_DEADLINE_MS });
+    const envelope = parseEnvelope(r.stdout, r.stderr, route.id);
+    if (typeof envelope === 'string') return envelope;
+    if (!envelope.ok) return envelope.error ?? 'unknown error';
+    const [[row]] = envelope.results as [[[string, string]]];
     return new ScriptEngine(route, route.label(row[0], row[1]), row[1]);
   } catch (err) {
     return `${route.command}: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
-class ScriptEngine implements SqlEngine {
+class ScriptEngine extends ChildEngine {
   readonly id: EngineId;
-  constructor(private readonly route: ScriptRoute, readonly label: string, readonly sqliteVersion: string) {
+  constructor(private readonly route: ScriptRoute, label: string, sqliteVersion: string) {
+    super(label, sqliteVersion);
     this.id = route.id;
   }
 
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw', signal?: AbortSignal): Promise<StatementRows[]> {
-    const job = JSON.stringify({ file, statements, busyTimeoutMs, access });
-    const r = await runChild({ command: this.route.command, args: [...this.route.prefix, job], env: this.route.env, timeoutMs: busyTimeoutMs, signal });
-    return parseEnvelope(r.stdout, r.stderr, this.label);
+  protected childFor(job: EngineJob) {
+    return { command: this.route.command, args: [...this.route.prefix, scriptJob(job)], env: this.route.env };
+  }
+
+  protected envelope(exit: ChildExit): Envelope | string {
+    return parseEnvelope(exit.stdout, exit.stderr, this.label);
   }
 }

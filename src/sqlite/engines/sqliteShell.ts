@@ -1,15 +1,18 @@
-import { EngineAccess, EngineError, EngineId, SqlEngine, StatementRows, isBusyMessage, runChild } from './engine';
+import { ChildExit } from './child';
+import { ChildEngine, EngineId, EngineJob, SESSION_PRAGMAS, SqlEngine, fileUri, runChild } from './engine';
+import { Envelope, StatementRows } from './outcome';
 
 /**
  * The `sqlite3` command-line shell when it is on PATH (3.33+ for -json).
  * Statements go in on stdin after `.timeout`; `-bail` stops at the first
  * error, which the shell prints on stderr. The file is passed as a `mode=rw`
- * (or `mode=ro`) URI so a missing database is never created.
+ * (or `mode=ro`) URI so a missing database is never created. A backup job
+ * reads its statements and runs `.backup` inside one transaction: one snapshot.
  */
 /** The engine, or why it is not available (for the log). */
 export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine | string> {
   try {
-    const r = await runChild({ command, args: ['-version'], timeoutMs: 5000 });
+    const r = await runChild({ command, args: ['-version'], deadlineMs: 5000 });
     const m = /^(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
     if (r.code !== 0 || !m) return `${command} -version failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`;
     if (Number(m[1]) * 1000 + Number(m[2]) < 3033) return `${command} is ${m[0]}; 3.33 or newer is needed (for -json)`;
@@ -19,26 +22,40 @@ export async function probeSqliteShell(command = 'sqlite3'): Promise<SqlEngine |
   }
 }
 
-function fileUri(file: string, access: EngineAccess): string {
-  return `file:${encodeURI(file).replace(/[?#]/g, encodeURIComponent)}?mode=${access}`;
+/** A dot-command argument: double-quoted, with the escapes the shell resolves inside double quotes. */
+export function dotCommandArg(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 
-class SqliteShellEngine implements SqlEngine {
+class SqliteShellEngine extends ChildEngine {
   readonly id: EngineId = 'sqlite3-shell';
-  constructor(private readonly command: string, readonly label: string, readonly sqliteVersion: string) {}
+  constructor(private readonly command: string, label: string, sqliteVersion: string) {
+    super(label, sqliteVersion);
+  }
 
-  async run(file: string, statements: readonly string[], busyTimeoutMs: number, access: EngineAccess = 'rw', signal?: AbortSignal): Promise<StatementRows[]> {
+  protected childFor(job: EngineJob) {
     // The shell prints a JSON array only for statements that return rows (VACUUM returns none),
     // so each statement is followed by a marker row: the arrays between markers are its rows.
-    const script = [`.timeout ${Math.round(busyTimeoutMs)}`, ...statements.map((s) => `${s};\nSELECT 1 AS ${MARKER};`)].join('\n') + '\n';
-    const r = await runChild({ command: this.command, args: ['-batch', '-bail', '-json', fileUri(file, access)], stdin: script, timeoutMs: busyTimeoutMs, signal });
-    if (r.code !== 0 || r.stderr.trim()) {
-      const msg = r.stderr.trim().replace(/^(Parse |Runtime )?error( near line \d+)?:\s*/i, '') || `exit code ${r.code}`;
-      throw new EngineError(msg, isBusyMessage(msg));
+    const lines = [`.timeout ${Math.round(job.busyTimeoutMs)}`, ...SESSION_PRAGMAS.map((p) => `${p};`)];
+    if (job.backupTo) lines.push('BEGIN;');
+    lines.push(...job.statements.map((s) => `${s};\nSELECT 1 AS ${MARKER};`));
+    if (job.backupTo) lines.push(`.backup ${dotCommandArg(job.backupTo)}`, 'COMMIT;');
+    return { command: this.command, args: ['-batch', '-bail', '-json', fileUri(job.file, job.access ?? 'rw')], stdin: lines.join('\n') + '\n' };
+  }
+
+  protected envelope(exit: ChildExit, job: EngineJob): Envelope | string {
+    if (exit.code !== 0 || exit.stderr.trim()) {
+      return { ok: false, error: exit.stderr.trim().replace(/^(Parse |Runtime )?error( near line \d+)?:\s*/i, '') || `exit code ${exit.code}` };
     }
     const results: StatementRows[] = [];
     let current: StatementRows = [];
-    for (const rows of splitJsonArrays(r.stdout)) {
+    let arrays: Record<string, unknown>[][];
+    try {
+      arrays = splitJsonArrays(exit.stdout);
+    } catch {
+      return `the sqlite3 shell printed what is not JSON: ${exit.stdout.trim().slice(0, 200)}`;
+    }
+    for (const rows of arrays) {
       if (rows.length === 1 && Object.keys(rows[0]!).join() === MARKER) {
         results.push(current);
         current = [];
@@ -46,10 +63,8 @@ class SqliteShellEngine implements SqlEngine {
         current.push(...rows.map((row) => Object.values(row)));
       }
     }
-    if (results.length !== statements.length) {
-      throw new EngineError(`the sqlite3 shell finished ${results.length} of ${statements.length} statement(s)`, false);
-    }
-    return results;
+    if (results.length !== job.statements.length) return `the sqlite3 shell finished ${results.length} of ${job.statements.length} statement(s)`;
+    return { ok: true, results };
   }
 }
 

@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { EngineError, SqlEngine, isAbortError } from '../engines/engine';
+import { SqlEngine } from '../engines/engine';
 import { EngineChoice, findEngine } from '../engines/select';
+import { Stopped, describeOutcome } from '../engines/outcome';
+import { ProgressListener } from '../engines/progress';
 import { formatBytes } from '../format';
 import { readLockHolders } from '../lockHolders';
 import { processesWithOpen } from '../openers';
 import { DatabaseState, readDatabaseState } from '../state';
+import { removeWithSidecars, syncFile, syncFolder, tempBeside } from './atomicFile';
+import { Target, resolveTarget, targetUnchanged } from './backupTarget';
 import { FreeSpace, spaceBlocker } from './diskSpace';
 
 /**
@@ -16,7 +20,9 @@ import { FreeSpace, spaceBlocker } from './diskSpace';
  * worst case, another process in a write transaction, other connections
  * open where the change needs them closed), `dryRun` for the plan, then the
  * change, then verification by re-reading the header and a fresh connection.
- * Cancelling (the signal) kills SQLite mid-VACUUM: it rolls back, nothing is lost.
+ * The rebuild has no deadline: it runs as long as the file needs (the lock
+ * wait alone is bounded, by busy_timeout). Cancelling (the signal) kills
+ * SQLite mid-VACUUM: it rolls back, nothing is lost.
  */
 export interface RebuildOptions {
   dryRun?: boolean;
@@ -24,12 +30,16 @@ export interface RebuildOptions {
   engine?: EngineChoice;
   freeSpace?: FreeSpace;
   signal?: AbortSignal;
+  /** Bytes written so far (the -journal, the new copy), as SQLite goes. */
+  onProgress?: ProgressListener;
 }
 
 export interface RebuildResult {
   operation: 'vacuum' | 'vacuum-into' | 'set';
   file: string;
   outcome: 'done' | 'unchanged' | 'refused' | 'dry-run';
+  /** When SQLite's run did not complete: what stopped it. */
+  stopped?: Stopped['code'];
   message: string;
   /** What will be (or was) done, step by step. */
   plan: string[];
@@ -53,8 +63,8 @@ interface Step {
   space: { dir: string; bytes: number; what: string };
   /** Other connections must be closed (leaving WAL for page_size). */
   needsExclusive?: string;
-  /** A new file the step writes (VACUUM INTO): must not exist; synced and checked afterwards. */
-  output?: string;
+  /** A new file the step writes (VACUUM INTO): written to `tmp` beside it, synced, checked, then renamed to it. */
+  output?: { target: Target; tmp: string };
   verify(after: DatabaseState, fresh: unknown[][][]): string | undefined;
   done(before: DatabaseState, after: DatabaseState): string;
 }
@@ -65,17 +75,17 @@ async function writersBlocker(file: string): Promise<string | undefined> {
   return writers.length ? `${writers.map((p) => `pid ${p.pid} \`${p.command}\``).join(', ')} ${writers.length > 1 ? 'are' : 'is'} in a write transaction (${writers[0]!.locks.filter((l) => l !== 'SHARED').join(', ')}); VACUUM would wait for it and then hold the app's writers for its whole duration` : undefined;
 }
 
-async function run(file: string, options: RebuildOptions, build: (s: DatabaseState) => Step | string): Promise<RebuildResult & { operation: RebuildResult['operation'] }> {
+async function run(file: string, options: RebuildOptions, build: (s: DatabaseState) => Step | string | { refused: string }): Promise<RebuildResult & { operation: RebuildResult['operation'] }> {
   const before = await readDatabaseState(file, { withLocks: true });
   const step = build(before);
   const base = { file, before: snap(before), notes: [] as string[] };
   if (typeof step === 'string') return { ...base, operation: 'set', outcome: 'unchanged', plan: [], message: `${file}: ${step}; nothing changed.` };
+  if ('refused' in step) return { ...base, operation: 'vacuum-into', outcome: 'refused', plan: [], message: `Refused: ${step.refused}; nothing was written.` };
   const refuse = (why: string): RebuildResult => ({ ...base, operation: step.operation, plan: step.plan, outcome: 'refused', message: `Refused: ${why}; nothing was changed.` });
   if (before.hotJournal) base.notes.push('a hot journal is present: SQLite rolls it back first, as the app would on its next open');
   const space = await spaceBlocker(step.space.dir, step.space.bytes, step.space.what, options.freeSpace);
   if (space.blocker) return refuse(space.blocker);
   if (space.note) base.notes.push(space.note);
-  if (step.output && (await fsp.stat(step.output).catch(() => undefined))) return refuse(`${step.output} already exists`);
   const writer = await writersBlocker(file);
   if (writer) return refuse(writer);
   if (step.needsExclusive) {
@@ -86,23 +96,23 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   const engine = await findEngine(options.engine);
   if (!engine) return refuse('no real SQLite engine (node:sqlite, the sqlite3 shell or python3) is available here');
   if (options.dryRun) return { ...base, operation: step.operation, plan: step.plan, outcome: 'dry-run', engine: engine.label, message: `Dry run: would ${step.plan.join('; then ')} using ${engine.label}.` };
-  try {
-    await runCancellable(engine, file, step.statements, options);
-  } catch (err) {
-    if (!(err instanceof EngineError)) throw err;
-    const why = err.busy ? `the database stayed locked for the ${(options.busyTimeoutMs ?? 5000) / 1000} s we waited` : `SQLite reported "${err.message}"`;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const real = before.realPath ?? path.resolve(file);
+  const ran = await engine.exec({
+    file, statements: step.statements, busyTimeoutMs, signal: options.signal,
+    onProgress: options.onProgress, growing: [`${real}-journal`, `${real}-wal`, ...(step.output ? [step.output.tmp] : [])],
+  });
+  if (ran.code !== 'ok') {
+    const why = describeOutcome(ran, busyTimeoutMs);
+    if (step.output) await removeWithSidecars(step.output.tmp);
     // Say what is true now: a step before the failing one may have taken effect (e.g. leaving WAL).
     const now = snap(await readDatabaseState(file));
     const changed = (Object.keys(now) as (keyof Snapshot)[]).filter((k) => k !== 'fileBytes' && now[k] !== base.before[k]);
-    if (!changed.length) return { ...refuse(why), engine: engine.label };
-    return { ...base, operation: step.operation, plan: step.plan, outcome: 'refused', engine: engine.label, after: now,
+    if (!changed.length) return { ...refuse(why), engine: engine.label, stopped: ran.code };
+    return { ...base, operation: step.operation, plan: step.plan, outcome: 'refused', stopped: ran.code, engine: engine.label, after: now,
       message: `Stopped: ${why}. Part of the plan took effect: ${changed.map((k) => `${k} ${base.before[k]} → ${now[k]}`).join(', ')}; no data was lost (SQLite rolled back the unfinished step).` };
   }
-  if (step.output) {
-    await syncFile(step.output);
-    const [check] = await engine.run(step.output, ['PRAGMA quick_check'], 5000, 'ro');
-    if (String(check?.[0]?.[0]) !== 'ok') throw new Error(`${step.output}: the copy failed quick_check: ${String(check?.[0]?.[0])}`);
-  }
+  if (step.output) await placeOutput(engine, step.output);
   const after = await readDatabaseState(file);
   const fresh = await engine.run(file, ['PRAGMA page_size', 'PRAGMA auto_vacuum', 'PRAGMA freelist_count', 'PRAGMA journal_mode', 'PRAGMA quick_check'], options.busyTimeoutMs ?? 5000, 'ro');
   const problem = step.verify(after, fresh) ?? (String(fresh[4]?.[0]?.[0]) !== 'ok' ? `quick_check after the change says ${String(fresh[4]?.[0]?.[0])}` : undefined);
@@ -110,30 +120,28 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   return { ...base, operation: step.operation, plan: step.plan, outcome: 'done', engine: engine.label, after: snap(after), message: step.done(before, after) };
 }
 
-async function runCancellable(engine: SqlEngine, file: string, statements: string[], options: RebuildOptions): Promise<void> {
-  try {
-    // The engines run in a child process: cancelling kills it and SQLite rolls the VACUUM back.
-    await engine.run(file, statements, options.busyTimeoutMs ?? 5000, 'rw', options.signal);
-  } catch (err) {
-    if (isAbortError(err)) throw new EngineError('cancelled; SQLite rolled the unfinished change back', false);
-    throw err;
-  }
-}
-
 const wal = (s: DatabaseState) => s.sidecars.wal?.bytes ?? 0;
 const reclaim = (s: DatabaseState) => s.freelistCount * s.pageSize;
 
-export function vacuum(file: string, options: RebuildOptions & { into?: string } = {}): Promise<RebuildResult> {
+export async function vacuum(file: string, options: RebuildOptions & { into?: string } = {}): Promise<RebuildResult> {
+  let into: { target: Target; tmp: string } | string | undefined;
+  if (options.into !== undefined) {
+    // An empty name is a mistake, not "VACUUM in place".
+    if (!options.into.trim()) throw new Error('VACUUM INTO needs a file name');
+    const target = await resolveTarget(file, options.into, false);
+    into = typeof target === 'string' ? target : { target, tmp: tempBeside(target.dest) };
+  }
   return run(file, options, (s) => {
     const dbBytes = s.pageCount * s.pageSize;
-    if (options.into) {
-      const dest = path.resolve(options.into);
+    if (typeof into === 'string') return { refused: into };
+    if (into) {
+      const { dest } = into.target;
       return {
         operation: 'vacuum-into',
-        statements: [`VACUUM INTO '${dest.replace(/'/g, "''")}'`],
+        statements: [`VACUUM INTO '${into.tmp.replace(/'/g, "''")}'`],
         plan: [`write a compacted copy to ${dest} (VACUUM INTO; the database itself is only read)`],
-        space: { dir: path.dirname(dest), bytes: dbBytes - reclaim(s), what: 'VACUUM INTO' },
-        output: dest,
+        space: { dir: into.target.folder, bytes: dbBytes - reclaim(s), what: 'VACUUM INTO' },
+        output: into,
         verify: () => undefined,
         done: () => `Wrote a compacted copy of ${file} to ${dest} (about ${formatBytes(dbBytes - reclaim(s))}; ${formatBytes(reclaim(s))} of free pages left out), synced to disk and checked (quick_check ok).`,
       };
@@ -195,8 +203,20 @@ export function parseAutoVacuum(value: string): AutoVacuum | undefined {
   return (AUTO_VACUUM as readonly string[]).includes(v) ? (v as AutoVacuum) : undefined;
 }
 
-/** VACUUM INTO did not fsync its output before 3.45.1: sync it ourselves so a power cut cannot leave a torn copy. */
-async function syncFile(file: string): Promise<void> {
-  const f = await fsp.open(file, 'r+');
-  try { await f.sync(); } finally { await f.close(); }
+/**
+ * VACUUM INTO did not fsync its output before 3.45.1: it is synced here, so a
+ * power cut cannot leave a torn copy, checked, and only then given its name.
+ */
+async function placeOutput(engine: SqlEngine, output: { target: Target; tmp: string }): Promise<void> {
+  const { target, tmp } = output;
+  try {
+    await syncFile(tmp);
+    const [check] = await engine.run(tmp, ['PRAGMA quick_check'], 5000, 'ro');
+    if (String(check?.[0]?.[0]) !== 'ok') throw new Error(`${target.dest}: the copy failed quick_check (${String(check?.[0]?.[0])}); it was deleted`);
+    if (!(await targetUnchanged(target))) throw new Error(`${target.dest} appeared while the copy was made; the copy was deleted`);
+    await fsp.rename(tmp, target.dest);
+    await syncFolder(target.folder);
+  } finally {
+    await removeWithSidecars(tmp);
+  }
 }
