@@ -16,6 +16,8 @@ import { benchSpaceShapes } from './spaceShapes';
 const QUICK = process.argv.includes('--quick');
 /** `--only-scan`: the scan and CLI start rows alone (the README table is left as it is). */
 const ONLY_SCAN = process.argv.includes('--only-scan');
+/** `--only-live`: the busy-app rows alone (printed; the README table is left as it is). */
+const ONLY_LIVE = process.argv.includes('--only-live');
 /** `--only-ops`: VACUUM and backup of the 1 and 2.5 GiB databases against the sqlite3 shell (not in the default run: minutes of I/O). */
 const ONLY_OPS = process.argv.includes('--only-ops');
 const WORK = path.resolve('.cache/bench');
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
   say('');
   say('| what | result | ours | baseline (same run) |');
   say('|---|---|---|---|');
+  if (ONLY_LIVE) return benchLivePanel(say, WORK, QUICK ? 10 : 30);
   if (ONLY_OPS) return benchOps(say, QUICK ? [64] : [1024, 2560], QUICK ? 1 : 3);
   await benchStart(say, QUICK ? 10 : 20);
   await benchScan(say, WORK, QUICK ? [2000, 10000] : [10000, 50000, 200000, 500000], 5);
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
   await benchAppConfig(QUICK, say);
   await benchVsixSize(say);
   await benchSampling(say, QUICK ? 3 : 10);
-  await benchLivePanel(say, WORK, QUICK ? 5 : 30);
+  await benchLivePanel(say, WORK, QUICK ? 10 : 30);
   if (!QUICK) updateReadme();
 }
 

@@ -13,6 +13,7 @@ import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
 import { markDone, openOnFirstActivation } from './ui/walkthrough';
 import { writesDisabledReason } from './ui/writes';
+import { activity } from './ui/activity';
 
 /** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -36,8 +37,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    activity.start(log),
     vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
-    model.onDidChange(() => tree.refresh()),
+    model.onDidChange((change) => tree.refresh(change)),
     createStatusBar(model),
     bindContextKeys(model),
     watchDatabases(model, log),

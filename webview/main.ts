@@ -18,6 +18,8 @@ const root = document.getElementById('app')!;
 let state: PanelState | undefined;
 const details = new Map<string, DatabaseDetail>();
 const results = new Map<string, { ok: boolean; message: string }>();
+/** Databases whose files changed since their detail was made. */
+const writing = new Set<string>();
 let ui = loadUiState();
 
 const overview = new OverviewView(select, () => send({ type: 'scan' }));
@@ -59,10 +61,16 @@ function renderDetail(s: PanelState): void {
   }
   const fresh = detailView?.id === row.id ? undefined : new DetailView(row.id, () => ui.tab, chooseTab);
   const view = fresh ?? detailView!;
-  view.update(detailParts(row, details.get(row.id), !!s.writesDisabledReason, results.get(row.id), {
+  const detail = details.get(row.id);
+  const parts = detailParts(row, detail, !!s.writesDisabledReason, results.get(row.id), {
     action: (action) => send({ type: 'action', action, id: row.id }),
     copy: (text) => send({ type: 'copy', text }),
-  }));
+  });
+  // Deep details are remade when the writes pause: say how old they are meanwhile.
+  if (detail?.asOf && writing.has(row.id)) {
+    parts.head.append(h('p', { class: 'muted as-of', 'data-testid': 'as-of' }, `tables as of ${new Date(detail.asOf).toTimeString().slice(0, 8)} — the app is writing`));
+  }
+  view.update(parts);
   if (fresh) {
     fresh.liveAnchor.append(liveView.element);
     keepFocus(detailSlot, () => detailSlot.replaceChildren(fresh.element));
@@ -75,6 +83,15 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (msg.type) {
     case 'state':
       state = msg.state;
+      break;
+    case 'rows': {
+      const changed = new Map(msg.rows.map((r) => [r.id, r]));
+      if (state) state = { ...state, summary: msg.summary, databases: state.databases.map((d) => changed.get(d.id) ?? d) };
+      break;
+    }
+    case 'writing':
+      if (msg.writing) writing.add(msg.id);
+      else writing.delete(msg.id);
       break;
     case 'detail':
       details.set(msg.detail.id, msg.detail);

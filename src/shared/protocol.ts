@@ -45,6 +45,8 @@ export interface DatabaseDetail {
   report?: InspectReport;
   error?: string;
   loading: boolean;
+  /** When the inspection read the files (ms since the epoch). */
+  asOf?: number;
   walExplained: { point: string; detail: string }[];
   snippets: ConnectionSnippet[];
   /** The production checklist, once the report is in. */
@@ -70,8 +72,12 @@ export interface LiveView {
 export type HostMessage =
   | { type: 'live'; live: LiveView }
   | { type: 'state'; state: PanelState }
+  /** Databases whose rows changed (no database added or dropped), and the summary line. */
+  | { type: 'rows'; rows: DatabaseRow[]; summary: string }
   | { type: 'detail'; detail: DatabaseDetail }
   | { type: 'select'; id: string }
+  /** Whether the database's files changed since its detail was made (an app is writing; the detail says how old it is). */
+  | { type: 'writing'; id: string; writing: boolean }
   | { type: 'operationResult'; id: string; ok: boolean; message: string };
 
 export const ACTIONS = ['enableWal', 'disableWal', 'checkpoint', 'vacuum', 'backup', 'litestream', 'refresh', 'reveal'] as const;

@@ -1,6 +1,8 @@
+import { preciseStat } from './fileio';
 import { LockHolder, readLockHolders } from './lockHolders';
 import { Log, SILENT } from './log';
 import { DatabaseState, readDatabaseState } from './state';
+import { WalFollower } from './walFollower';
 
 /**
  * Samples a database a few times a second from metadata, the -shm header and
@@ -29,6 +31,13 @@ export interface SamplerOptions {
   openFilesEveryMs?: number;
   /** The full state (WAL walk) is re-read this often. */
   stateEveryMs?: number;
+  /**
+   * When set, a tick first stats the database, its -wal and -shm, and
+   * samples (the -shm header, /proc) only when one of them changed, or when
+   * this long passed since the last sample (a lock taken without a write).
+   * Unset: every tick samples (the CLI's watch).
+   */
+  quietSampleEveryMs?: number;
   log?: Log;
 }
 
@@ -39,10 +48,16 @@ export class LiveSampler {
   private openFilesAt = 0;
   private lastHolders: LockHolder[] = [];
   private busy = false;
+  private filesKey = '';
+  private changedSinceWalk = true;
+  private sampledAt = 0;
+  /** State re-reads check only the WAL frames appended since the last one. */
+  private readonly follower = new WalFollower('index-if-large');
   private readonly intervalMs: number;
   private readonly historyMs: number;
   private readonly openFilesEveryMs: number;
   private readonly stateEveryMs: number;
+  private readonly quietSampleEveryMs: number | undefined;
   private readonly log: Log;
 
   constructor(readonly file: string, private readonly onSample: (s: LiveSample) => void, options: SamplerOptions = {}) {
@@ -50,6 +65,7 @@ export class LiveSampler {
     this.historyMs = options.historyMs ?? 600_000;
     this.openFilesEveryMs = options.openFilesEveryMs ?? 5000;
     this.stateEveryMs = options.stateEveryMs ?? 5000;
+    this.quietSampleEveryMs = options.quietSampleEveryMs;
     this.log = options.log ?? SILENT;
   }
 
@@ -78,9 +94,15 @@ export class LiveSampler {
     this.busy = true;
     try {
       const now = Date.now();
-      if (!this.state || now - this.state.at >= this.stateEveryMs) this.state = { value: await readDatabaseState(this.file), at: now };
-      const openFiles = now - this.openFilesAt >= this.openFilesEveryMs;
-      if (openFiles) this.openFilesAt = now;
+      if (this.quietSampleEveryMs !== undefined && !(await this.dueOrChanged(now))) return undefined;
+      if (!this.state || now - this.state.at >= this.stateEveryMs) this.state = { value: await readDatabaseState(this.file, { walFollower: this.follower }), at: now };
+      // A walk of every process's fds is the costly part: for files that did not change, a few times a minute at most.
+      const quiet = this.quietSampleEveryMs !== undefined && !this.changedSinceWalk;
+      const openFiles = now - this.openFilesAt >= this.openFilesEveryMs * (quiet ? QUIET_WALK_FACTOR : 1);
+      if (openFiles) {
+        this.openFilesAt = now;
+        this.changedSinceWalk = false;
+      }
       const r = await readLockHolders(this.file, { state: this.state.value, openFiles });
       // Processes seen only through their open files keep being listed between fd walks while they hold no lock.
       const holders = openFiles ? r.processes : mergeHolders(r.processes, this.lastHolders);
@@ -110,6 +132,25 @@ export class LiveSampler {
       this.busy = false;
     }
   }
+  /** A stat of each file: did anything change, or is a quiet sample due? */
+  private async dueOrChanged(now: number): Promise<boolean> {
+    const key = await filesKey(this.state?.value.realPath ?? this.file);
+    const changed = key !== this.filesKey;
+    const due = changed || now - this.sampledAt >= this.quietSampleEveryMs!;
+    if (changed) this.changedSinceWalk = true;
+    this.filesKey = key;
+    if (due) this.sampledAt = now;
+    return due;
+  }
+}
+
+/** With quietSampleEveryMs: files unchanged since the last walk of open files are walked again only after this many openFilesEveryMs. */
+const QUIET_WALK_FACTOR = 6;
+
+/** Size, time and identity of the database's files: what a commit, a checkpoint or a restart changes. */
+async function filesKey(file: string): Promise<string> {
+  const stats = await Promise.all([file, `${file}-wal`, `${file}-shm`].map(preciseStat));
+  return stats.map((st) => (st ? `${st.ino}:${st.size}:${st.mtimeNs}` : '-')).join('|');
 }
 
 function mergeHolders(withLocks: LockHolder[], before: LockHolder[]): LockHolder[] {

@@ -5,6 +5,7 @@ import { JournalState, RollbackIndex, classifyJournal, indexRollback, readRollba
 import { FileLocks, readSqliteLocks, shmIsLive } from './locks';
 import { CHANGING_WHILE_READ, readConsistently } from './snapshot';
 import { WalIndex, WalSummary, WalVerify, indexWal, mayUseIndex, readWalPage, summarizeWal } from './wal';
+import type { WalFollower } from './walFollower';
 import { SHM_HEADER_BYTES, ShmIndex, parseShm, shmBytesFor } from './walIndex';
 import type { FilePragmas, JournalMode, SidecarFile, Sidecars } from './reportTypes';
 export type { JournalMode, SidecarFile, Sidecars };
@@ -54,6 +55,8 @@ export interface ReadOptions {
    * no link (resolving costs a readlink per path component, twice a read).
    */
   realPath?: string;
+  /** Follows this database's WAL across reads: only frames appended since the last read are checked (see WalFollower). */
+  walFollower?: WalFollower;
 }
 
 export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
@@ -94,7 +97,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
     const verify = options.walVerify ?? 'index-if-large';
     const shm = sidecars.shm && (await readShm(sidecars.shm.path, mayUseIndex(verify, sidecars.wal?.bytes ?? 0)));
-    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, 'log', (w) => indexWal(w, shm, verify)));
+    const walIndex: WalIndex | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, 'log', (w) => (options.walFollower ? options.walFollower.index(w, shm) : indexWal(w, shm, verify))));
     if (walIndex) {
       if (walIndex.invalidReason) {
         problems.push(`-wal file ignored: ${walIndex.invalidReason}; SQLite will reset it`);

@@ -61,8 +61,9 @@ function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?: [numb
   };
 }
 
-/** Frames are read in batches of this many bytes (rounded to whole frames). */
+/** Frames are read in batches of up to this many bytes (rounded to whole frames), the first of FIRST_CHUNK. */
 const READ_CHUNK = 4 * 1024 * 1024;
+const FIRST_CHUNK = 64 * 1024;
 
 /** Above this size a consistent wal-index is trusted rather than checksumming every frame. */
 export const TRUST_INDEX_ABOVE_BYTES = 8 * 1024 * 1024;
@@ -80,35 +81,89 @@ export function mayUseIndex(verify: WalVerify, walBytes: number): boolean {
   return verify === 'index' || (verify === 'index-if-large' && walBytes > TRUST_INDEX_ABOVE_BYTES);
 }
 
-/** Index an open WAL file, from a matching wal-index when `verify` allows (see WalVerify). */
-export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVerify = 'full'): Promise<WalIndex> {
-  const fileBytes = wal.size;
-  const empty: WalIndex = {
+/**
+ * A point in a WAL where a reader may resume: just after a commit frame (or
+ * the header), with the running checksum there and the pages committed up
+ * to it. Frames before it never change until the log restarts; frames after
+ * it may (SQLite rewrites frames of a transaction that has not committed).
+ */
+export interface WalPosition {
+  offset: number;
+  checksum: [number, number];
+  committedFrames: number;
+  dbPagesAfterCommit?: number;
+  /** Page → offset of its newest committed frame, before pages beyond the database's size are dropped. */
+  latest: Map<number, number>;
+  /** The committed frames up to here were taken from the wal-index, not walked. */
+  fromIndex?: boolean;
+}
+
+export interface WalRead {
+  index: WalIndex;
+  /** Where the next read of this log may resume; undefined for an empty or invalid log. */
+  resume?: WalPosition;
+  header?: WalHeader;
+  /** Frame bytes read (the header and one frame header check not counted). */
+  bytesRead: number;
+}
+
+export function emptyWalIndex(fileBytes: number, invalidReason?: string): WalIndex {
+  return {
     fileBytes, validFrames: 0, committedFrames: 0, uncommittedFrames: 0, pagesChanged: 0,
     backfilledFrames: 0, uncheckpointedFrames: 0, uncheckpointedBytes: 0, latestPageOffset: new Map(),
+    ...(invalidReason !== undefined && { invalidReason }),
   };
-  if (fileBytes === 0) return empty;
-  const parsed = parseWalHeader(await wal.read(0, WAL_HEADER_SIZE));
-  if (!parsed.header) return { ...empty, invalidReason: parsed.invalidReason };
+}
+
+/** Index an open WAL file, from a matching wal-index when `verify` allows (see WalVerify). */
+export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVerify = 'full'): Promise<WalIndex> {
+  return (await readWal(wal, shm, verify)).index;
+}
+
+/** The WAL's header as read now (the bytes too, so a follower can tell the log restarted). */
+export async function readWalHeader(wal: ReadOnlyFile): Promise<{ bytes: Buffer; header?: WalHeader; checksum?: [number, number]; invalidReason?: string }> {
+  const bytes = await wal.read(0, WAL_HEADER_SIZE);
+  return { bytes, ...parseWalHeader(bytes) };
+}
+
+/** indexWal, plus where a later read may resume (see WalFollower). */
+export async function readWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVerify = 'full', head?: Awaited<ReturnType<typeof readWalHeader>>): Promise<WalRead> {
+  if (wal.size === 0) return { index: emptyWalIndex(0), bytesRead: 0 };
+  const parsed = head ?? (await readWalHeader(wal));
+  if (!parsed.header) return { index: emptyWalIndex(wal.size, parsed.invalidReason), bytesRead: 0 };
   const header = parsed.header;
-  if (shm && mayUseIndex(verify, fileBytes)) {
+  if (shm && mayUseIndex(verify, wal.size)) {
     const fast = await indexFromShm(wal, header, shm);
-    if (fast) return fast;
+    if (fast) return { ...fast, header, bytesRead: 0 };
   }
-  let [s0, s1] = parsed.checksum!;
+  return walkFrames(wal, header, shm, { offset: WAL_HEADER_SIZE, checksum: parsed.checksum!, committedFrames: 0, latest: new Map() });
+}
+
+/**
+ * Checks frames from `from` on exactly as SQLite's WAL recovery does: salts
+ * must match the header and the cumulative checksum must continue unbroken;
+ * the first frame that fails ends the log.
+ */
+export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex | undefined, from: WalPosition): Promise<WalRead> {
+  const fileBytes = wal.size;
+  let [s0, s1] = from.checksum;
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
   const framesPerChunk = Math.max(1, Math.floor(READ_CHUNK / frameSize));
+  // A restarted log keeps the old generation's frames after the new ones: start small, grow while frames stay valid.
+  let chunkFrames = Math.min(framesPerChunk, Math.max(1, Math.floor(FIRST_CHUNK / frameSize)));
 
   const pending = new Map<number, number>();   // pages in the open transaction
-  const latest = new Map<number, number>();    // pages as of the last commit
-  let validFrames = 0;
-  let committedFrames = 0;
-  let dbPagesAfterCommit: number | undefined;
+  const latest = new Map(from.latest);          // pages as of the last commit
+  let validFrames = from.committedFrames;
+  let resume: WalPosition = from;
   let stoppedEarly: string | undefined;
-  let offset = WAL_HEADER_SIZE;
+  let offset = from.offset;
+  let bytesRead = 0;
 
   scan: while (offset + frameSize <= fileBytes) {
-    const chunk = await wal.read(offset, Math.min(framesPerChunk * frameSize, fileBytes - offset));
+    const chunk = await wal.read(offset, Math.min(chunkFrames * frameSize, fileBytes - offset));
+    chunkFrames = Math.min(framesPerChunk, chunkFrames * 4);
+    bytesRead += chunk.length;
     const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (let p = 0; p + frameSize <= chunk.length; p += frameSize, offset += frameSize) {
       const pgno = dv.getUint32(p, false);
@@ -132,8 +187,7 @@ export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVer
       if (commitSize !== 0) {
         for (const [pg, off] of pending) latest.set(pg, off);
         pending.clear();
-        committedFrames = validFrames;
-        dbPagesAfterCommit = commitSize;
+        resume = { offset: offset + frameSize, checksum: [s0, s1], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, fromIndex: from.fromIndex };
       }
     }
     if (chunk.length < frameSize) break;
@@ -141,26 +195,32 @@ export async function indexWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVer
   if (!stoppedEarly && offset < fileBytes) {
     stoppedEarly = `${fileBytes - offset} trailing bytes do not make a whole frame`;
   }
+  // The map handed on must not change under the caller: later walks start from a copy.
+  if (resume !== from) resume = { ...resume, latest: new Map(latest) };
+  const { committedFrames, dbPagesAfterCommit } = resume;
   // Pages beyond the committed database size are not part of the database.
+  const shown = new Map(resume.latest);
   if (dbPagesAfterCommit !== undefined) {
-    for (const pg of latest.keys()) if (pg > dbPagesAfterCommit) latest.delete(pg);
+    for (const pg of shown.keys()) if (pg > dbPagesAfterCommit) shown.delete(pg);
   }
   const backfilledFrames = backfillFrom(shm, header, committedFrames);
   const uncheckpointedFrames = committedFrames - backfilledFrames;
-  return {
+  const index: WalIndex = {
     fileBytes,
     header,
     validFrames,
     committedFrames,
     uncommittedFrames: validFrames - committedFrames,
-    pagesChanged: latest.size,
+    pagesChanged: shown.size,
     dbPagesAfterCommit,
     backfilledFrames,
     uncheckpointedFrames,
     uncheckpointedBytes: uncheckpointedFrames * frameSize,
     stoppedEarly,
-    latestPageOffset: latest,
+    ...(from.fromIndex && { fromIndex: true }),
+    latestPageOffset: shown,
   };
+  return { index, resume, header, bytesRead };
 }
 
 /** nBackfill, trusted only when the wal-index describes this very log (same salts). */
@@ -177,7 +237,7 @@ function backfillFrom(shm: ShmIndex | undefined, header: WalHeader, committedFra
  * matches, and no valid frame follows it. Otherwise undefined, and the
  * caller walks the frames.
  */
-async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex): Promise<WalIndex | undefined> {
+async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex): Promise<{ index: WalIndex; resume: WalPosition } | undefined> {
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
   const k = shm.mxFrame;
   if (k === 0 || shm.salt1 !== header.salt1 || shm.salt2 !== header.salt2 || shm.pageSize !== header.pageSize) return undefined;
@@ -207,7 +267,7 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
   }
   const backfilledFrames = Math.min(shm.nBackfill, k);
   const trailing = wal.size - (WAL_HEADER_SIZE + k * frameSize);
-  return {
+  const index: WalIndex = {
     fileBytes: wal.size,
     header,
     validFrames: k,
@@ -222,6 +282,9 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
     fromIndex: true,
     latestPageOffset: latest,
   };
+  // Frame k's header holds the running checksum up to it: a later read goes on from there.
+  const resume: WalPosition = { offset: nextAt, checksum: [last.readUInt32BE(16), last.readUInt32BE(20)], committedFrames: k, dbPagesAfterCommit: commitSize, latest: new Map(latest), fromIndex: true };
+  return { index, resume };
 }
 
 /**

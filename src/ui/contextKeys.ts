@@ -7,10 +7,18 @@ import type { DatabaseModel } from './model';
  * `notes.db` does not) and it is not in WAL mode yet.
  */
 export function bindContextKeys(model: DatabaseModel): vscode.Disposable {
+  // Each key is a message to the window: sent only when its list changed (not on every write of a busy app).
+  const sent = new Map<string, string>();
+  const set = (key: string, paths: string[]) => {
+    const value = JSON.stringify(paths);
+    if (sent.get(key) === value) return;
+    sent.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, paths);
+  };
   const update = () => {
-    void vscode.commands.executeCommand('setContext', 'sqliteDoctor.databasePaths', model.paths((e) => !!e.state));
-    void vscode.commands.executeCommand('setContext', 'sqliteDoctor.walPaths', model.paths((e) => e.state?.journalMode === 'wal'));
-    void vscode.commands.executeCommand('setContext', 'sqliteDoctor.rollbackPaths', model.paths((e) => e.state?.journalMode === 'delete'));
+    set('sqliteDoctor.databasePaths', model.paths((e) => !!e.state));
+    set('sqliteDoctor.walPaths', model.paths((e) => e.state?.journalMode === 'wal'));
+    set('sqliteDoctor.rollbackPaths', model.paths((e) => e.state?.journalMode === 'delete'));
   };
   update();
   return model.onDidChange(update);

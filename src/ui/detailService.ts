@@ -13,6 +13,7 @@ import type { DatabaseDetail } from '../shared/protocol';
 import { describeError } from '../sqlite/errors';
 import { isAbortError } from '../sqlite/engines/engine';
 import { Log, SILENT } from '../sqlite/log';
+import { activity } from './activity';
 
 export type DetailBody = Omit<DatabaseDetail, 'id' | 'loading'>;
 
@@ -121,6 +122,7 @@ export class DetailService {
   private start(id: string, identity: string): Run {
     const controller = new AbortController();
     this.started.set(id, (this.started.get(id) ?? 0) + 1);
+    activity.count('inspections');
     const began = Date.now();
     this.log.info(`inspecting ${id}`);
     const run: Run = { identity, controller, startedAt: began, done: Promise.resolve(undefined) };
@@ -129,7 +131,7 @@ export class DetailService {
       await Promise.resolve(); // registered as running before any of the work begins
       let detail: DatabaseDetail;
       try {
-        detail = { id, loading: false, ...(await this.deps.inspect(id, controller.signal)) };
+        detail = { id, loading: false, asOf: began, ...(await this.deps.inspect(id, controller.signal)) };
         this.log.info(`inspected ${id} in ${Date.now() - began} ms`);
       } catch (err) {
         if (isAbortError(err) || controller.signal.aborted) return undefined;

@@ -9,7 +9,9 @@ import type { DatabaseRow } from '../shared/protocol';
 import { SqliteFileError, describeError } from '../sqlite/errors';
 import { Log, SILENT } from '../sqlite/log';
 import { readDatabaseState } from '../sqlite/state';
+import { WalFollower } from '../sqlite/walFollower';
 import { ScanOptions, scanWorkspace, toPosix, wouldScan } from '../workspace/scan';
+import { activity } from './activity';
 import { Entry, toRow } from './viewModel';
 
 export interface ScanRoot {
@@ -23,12 +25,24 @@ export interface ScanRoot {
  */
 export type ModelChange = { kind: 'paths'; paths: string[] } | { kind: 'all' } | { kind: 'scanning' };
 
+/** The row views show and the files a detail is made from (the -shm is left out: readers write it too). */
+function shownKey(e: Entry): string {
+  const s = e.state;
+  return JSON.stringify([toRow(e), s?.fileBytes, s?.mtimeMs, s?.sidecars.wal, s?.sidecars.journal]);
+}
+
+function sameAsShown(a: Entry, b: Entry): boolean {
+  return shownKey(a) === shownKey(b);
+}
+
 /** Problems worth showing as a database entry: the file is SQLite (or claims to be) but cannot be read. */
 const SHOWN_PROBLEMS = new Set(['truncated', 'bad-header', 'unreadable']);
 
 export class DatabaseModel {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(change: ModelChange) => void>();
+  /** Per database: re-reads check only the WAL frames appended since the last one. */
+  private readonly followers = new Map<string, WalFollower>();
   private roots: ScanRoot[] = [];
   private options: Pick<ScanOptions, 'allFiles' | 'exclude' | 'include'> = {};
   private running: AbortController | undefined;
@@ -43,6 +57,7 @@ export class DatabaseModel {
   }
 
   private changed(change: ModelChange): void {
+    activity.count('model changes');
     for (const l of this.listeners) l(change);
   }
 
@@ -109,6 +124,7 @@ export class DatabaseModel {
     this.scanning = false;
     this.entries.clear();
     for (const [k, v] of fresh) this.entries.set(k, v);
+    for (const p of this.followers.keys()) if (!fresh.has(p)) this.followers.delete(p);
     this.scannedOnce = true;
     this.log.info(`scan: ${fresh.size} database(s) in ${files} file(s), ${Date.now() - started} ms, walked by ${threads} thread(s)`);
     this.changed({ kind: 'all' });
@@ -127,14 +143,23 @@ export class DatabaseModel {
     const relPath = known?.relPath ?? toPosix(path.relative(root.path, p));
     if (!known && !wouldScan(relPath, this.options)) return;
     try {
-      const state = await readDatabaseState(p);
-      this.entries.set(p, { path: p, folder: root.folder, relPath, state });
+      activity.count('state reads');
+      const follower = this.followers.get(p) ?? new WalFollower('index-if-large');
+      this.followers.set(p, follower);
+      const read = follower.bytesRead;
+      const state = await readDatabaseState(p, { walFollower: follower });
+      activity.count('wal bytes read', follower.bytesRead - read);
+      const entry: Entry = { path: p, folder: root.folder, relPath, state };
+      this.entries.set(p, entry);
+      // Views hear only of what they show or what a detail depends on.
+      if (known && sameAsShown(known, entry)) return;
     } catch (err) {
       const code = err instanceof SqliteFileError ? err.code : 'unreadable';
       // Rewritten on every read attempt (a busy app): keep what we knew; the next file event reads it again.
       if (code === 'changing') return;
       if (SHOWN_PROBLEMS.has(code)) this.entries.set(p, { path: p, folder: root.folder, relPath, error: describeError(err, relPath), errorCode: code });
       else if (!this.entries.delete(p)) return;
+      this.followers.delete(p);
     }
     this.changed({ kind: 'paths', paths: [p] });
   }

@@ -3,6 +3,8 @@ import { HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessa
 import type { Log } from '../sqlite/log';
 import { guarded } from './actionGuard';
 import type { DetailService } from './detailService';
+import { activity } from './activity';
+import { DeepRefreshSchedule } from './deepRefresh';
 import { LiveViewService } from './liveView';
 import type { DatabaseModel, ModelChange } from './model';
 import { panelHtml } from './panelHtml';
@@ -33,8 +35,12 @@ export class StatusPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private selected: string | undefined;
   private ready = false;
+  /** The databases in the last state the webview got. */
+  private shownIds = new Set<string>();
   /** Samples the selected database only while the panel is visible. */
   private readonly live: LiveViewService;
+  /** When the selected database's deep detail is made again (not on every write; nothing while hidden). */
+  private readonly deep: DeepRefreshSchedule;
 
   static show(host: PanelHost, select?: string): StatusPanel {
     if (StatusPanel.current) {
@@ -61,6 +67,10 @@ export class StatusPanel {
     panel.iconPath = vscode.Uri.joinPath(host.distUri, '..', 'media', 'icon.png');
     panel.webview.html = panelHtml(panel.webview, host.distUri);
     this.live = new LiveViewService((live) => this.post({ type: 'live', live }), { log: host.log });
+    this.deep = new DeepRefreshSchedule(
+      () => { if (this.selected) void this.postDetail(this.selected); },
+      (writing) => { if (this.selected && this.ready) this.post({ type: 'writing', id: this.selected, writing }); },
+    );
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.followLive()),
@@ -77,14 +87,22 @@ export class StatusPanel {
   }
 
   private post(msg: HostMessage): void {
+    activity.count('webview messages');
     void this.panel.webview.postMessage(msg);
   }
 
   private modelChanged(change: ModelChange): void {
-    if (!this.ready) return;
-    void this.postState();
-    // Only a change to the selected database's files can change its detail.
-    if (this.selected && (change.kind === 'all' || (change.kind === 'paths' && change.paths.includes(this.selected)))) void this.postDetail(this.selected);
+    // Only a change to the selected database's files can change its detail; the schedule says when to make it again.
+    if (this.selected && (change.kind === 'all' || (change.kind === 'paths' && change.paths.includes(this.selected)))) this.deep.changed();
+    // A hidden panel's webview gets the whole state again when it shows (its handshake).
+    if (!this.ready || !this.panel.visible) return;
+    // Rows that changed travel alone; a database added or dropped resends the state.
+    if (change.kind === 'paths' && change.paths.every((p) => this.shownIds.has(p) && this.host.model.get(p))) {
+      const rows = this.host.model.rows();
+      this.post({ type: 'rows', rows: rows.filter((r) => change.paths.includes(r.id)), summary: summarize(rows) });
+    } else if (change.kind !== 'paths' || change.paths.length) {
+      void this.postState();
+    }
   }
 
   private async handle(msg: WebviewMessage): Promise<void> {
@@ -95,8 +113,9 @@ export class StatusPanel {
         await this.postState();
         if (this.selected) {
           this.post({ type: 'select', id: this.selected });
+          if (this.deep.writing) this.post({ type: 'writing', id: this.selected, writing: true });
           this.followLive();
-          await this.postDetail(this.selected);
+          this.deep.now();
         }
         return;
       case 'scan':
@@ -105,12 +124,14 @@ export class StatusPanel {
         if (!this.host.model.get(msg.id) || msg.id === this.selected) return;
         this.selected = msg.id;
         this.followLive();
-        return this.postDetail(msg.id);
+        return this.deep.now();
       case 'action': {
         // Only databases the model knows: the webview cannot name arbitrary files.
         if (!this.host.model.get(msg.id)) return;
         const result = await guarded(`The panel's "${msg.action}"`, () => this.host.runAction(msg.action, vscode.Uri.file(msg.id)), this.shown);
         if (result) this.post({ type: 'operationResult', id: msg.id, ...result });
+        // Asked for (Refresh) or changed by us: the detail is made now, not after the writes pause.
+        if (msg.id === this.selected && msg.action !== 'reveal') this.deep.now();
         return;
       }
       case 'copy':
@@ -130,17 +151,20 @@ export class StatusPanel {
     if (!this.ready) return; // the handshake will show it
     this.post({ type: 'select', id });
     this.followLive();
-    void this.postDetail(id);
+    this.deep.now();
   }
 
   /** Live sampling runs for the selected database while the panel is visible, and not otherwise. */
   private followLive(): void {
-    if (this.panel.visible && this.ready && this.selected) this.live.watch(this.selected);
+    const shown = this.panel.visible && this.ready && !!this.selected;
+    if (shown) this.live.watch(this.selected!);
     else this.live.pause();
+    this.deep.setActive(shown);
   }
 
   private async postState(): Promise<void> {
     const rows = this.host.model.rows();
+    this.shownIds = new Set(rows.map((r) => r.id));
     const state: PanelState = {
       databases: rows,
       scanning: this.host.model.scanning,
@@ -168,6 +192,7 @@ export class StatusPanel {
     StatusPanel.current = undefined;
     this.host.details.cancelAll();
     this.live.stop();
+    this.deep.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -7,14 +7,20 @@ export function createStatusBar(model: DatabaseModel): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('sqliteDoctor.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'SQLite Doctor';
   item.command = 'sqliteDoctor.showPanel';
+  // Every property set is a message to the window: set only what changed (a busy app changes sizes, not this).
+  let shown = '';
   const update = () => {
     const rows = model.rows();
+    const text = rows.length ? `$(database) ${statusBarText(rows)}` : '';
+    const tooltip = rows.length ? summarize(rows) : '';
+    if (JSON.stringify([text, tooltip]) === shown) return;
+    shown = JSON.stringify([text, tooltip]);
     if (!rows.length) {
       item.hide();
       return;
     }
-    item.text = `$(database) ${statusBarText(rows)}`;
-    item.tooltip = summarize(rows);
+    item.text = text;
+    item.tooltip = tooltip;
     item.show();
   };
   update();

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { DatabaseRow, DatabaseStatus } from '../shared/protocol';
-import type { DatabaseModel } from './model';
+import type { DatabaseStatus } from '../shared/protocol';
+import type { DatabaseModel, ModelChange } from './model';
+import { activity } from './activity';
+import { TreeNode as Node, TreeNodes } from './treeNodes';
 import { tooltipLines } from './viewModel';
 
 /** "SQLite Databases" in the Explorer: workspace folders, then databases. */
-type Node = { kind: 'folder'; name: string } | { kind: 'db'; row: DatabaseRow };
 
 const ICONS: Record<DatabaseStatus, [string, string | undefined]> = {
   ok: ['database', 'testing.iconPassed'],
@@ -15,24 +16,24 @@ const ICONS: Record<DatabaseStatus, [string, string | undefined]> = {
 };
 
 export class DatabaseTree implements vscode.TreeDataProvider<Node> {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  private readonly emitter = new vscode.EventEmitter<Node[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  private readonly nodes: TreeNodes;
 
-  constructor(private readonly model: DatabaseModel) {}
+  constructor(model: DatabaseModel) {
+    this.nodes = new TreeNodes(model);
+  }
 
-  refresh(): void {
-    this.emitter.fire(undefined);
+  /** Refreshes the rows a model change concerns (the whole tree when its shape changed). */
+  refresh(change: ModelChange): void {
+    const changed = this.nodes.changed(change);
+    if (changed !== 'all' && !changed.length) return;
+    activity.count('tree refreshes');
+    this.emitter.fire(changed === 'all' ? undefined : changed);
   }
 
   getChildren(node?: Node): Node[] {
-    const rows = this.model.rows();
-    if (!node) {
-      const folders = [...new Set(rows.map((r) => r.folder))];
-      // One folder: no grouping level, just the databases.
-      if (folders.length <= 1) return rows.map((row) => ({ kind: 'db', row }));
-      return folders.map((name) => ({ kind: 'folder', name }));
-    }
-    return node.kind === 'folder' ? rows.filter((r) => r.folder === node.name).map((row) => ({ kind: 'db', row })) : [];
+    return this.nodes.children(node);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

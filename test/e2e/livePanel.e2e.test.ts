@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { formatBytes } from '../../src/sqlite/format';
 import { makeBlobDb, startPython, tempDir } from '../helpers/fixtures';
 import { BrowserGlobals, CHROMIUM_PATH } from '../helpers/browser';
 import { codeServerInstalled } from './codeServer';
+import { extensionHostPid, extensionLogLines as logLines, lineTime, noopExtension, treeCpuSeconds } from './hostCost';
 import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
 
 /**
@@ -19,10 +20,12 @@ import { Workbench, openWorkbench, palette, panelFrame } from './workbench';
 const OUT = path.join(__dirname, '..', '..', 'test-output');
 const skip = codeServerInstalled() && CHROMIUM_PATH ? false : 'code-server or Chromium is not installed (scripts/e2e-setup.sh, run by `npm test`)';
 
-/** The app: 20 commits a second of ~100 KiB each (so every commit changes the size shown), printing when each landed. */
+/** The app: 20 commits a second of ~100 KiB each (so every commit changes a size shown), printing when each landed. */
 const APP = String.raw`
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+# In WAL mode no checkpoint restarts the log during the run: the -wal grows with every commit, as the size in a rollback file does.
+if c.execute("PRAGMA journal_mode").fetchone()[0] == "wal": c.execute("PRAGMA wal_autocheckpoint=10000")
 print("ready", flush=True)
 end = time.time() + float(sys.argv[2])
 while time.time() < end:
@@ -32,23 +35,39 @@ while time.time() < end:
 print("done", flush=True)
 `;
 
-function logLines(profile: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'SQLite Doctor.log' || name.endsWith('-SQLite Doctor.log')) out.push(...readFileSync(p, 'utf8').split('\n'));
-    }
-  };
-  walk(path.join(profile, 'data', 'logs'));
-  return out;
+interface Writing { cpu: number; elapsed: number; commits: number[] }
+
+/**
+ * Runs the app on `db` for `seconds`: `during` is called again and again
+ * while it writes, `afterExit` once it has exited; returns the CPU time the
+ * extension host and everything under it used from the start until 2 s after
+ * the app exited, and when each commit landed.
+ */
+async function cpuWhileWriting(wb: Workbench, db: string, seconds: number, during?: () => Promise<void>, afterExit?: () => Promise<void>): Promise<Writing> {
+  const host = extensionHostPid(wb.server.pid);
+  const before = treeCpuSeconds(host);
+  const started = Date.now();
+  const app = await startPython(APP, [db, String(seconds)]);
+  let running = true;
+  const exited = new Promise((r) => app.child.on('exit', r)).then(() => { running = false; });
+  while (running) await (during ? during() : wb.page.waitForTimeout(100));
+  await exited;
+  const exitedAt = Date.now();
+  await afterExit?.();
+  await wb.page.waitForTimeout(Math.max(0, exitedAt + 2000 - Date.now()));
+  const commits = app.lines.filter((l) => l.startsWith('commit')).map((l) => Math.round(Number(l.split(' ')[1]) * 1000));
+  return { cpu: treeCpuSeconds(host) - before, elapsed: (Date.now() - started) / 1000, commits };
 }
 
-/** Log lines are "2026-11-26 06:30:00.123 [info] …": their time, in ms. */
-function lineTime(line: string): number {
-  return new Date(line.slice(0, 23).replace(' ', 'T')).getTime();
+/** The longest time between changes of what `seen` recorded, from the first commit to the last. */
+function longestGap(seen: { at: number; text: string }[], first: number, last: number): { gap: number; changes: number } {
+  const changes = seen.filter((s, i) => i > 0 && s.text !== seen[i - 1]!.text).map((s) => s.at);
+  const during = [first, ...changes.filter((t) => t > first && t < last), last];
+  return { gap: Math.max(...during.slice(1).map((t, i) => t - during[i]!)), changes: changes.length };
 }
+
+/** The share of one core used above the floor's. */
+const aboveFloor = (ours: { cpu: number; elapsed: number }, floor: { cpu: number; elapsed: number }) => ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
 
 describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => {
   let ws: string;
@@ -56,10 +75,26 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
   let wb: Workbench;
   let page: Page;
 
+  /** The floor: the same app on the same files under a no-op extension. */
+  const floor: Record<string, Writing> = {};
+  const makeWorkspace = () => {
+    const dir = tempDir('sqlite-doctor-live-ws-');
+    for (const name of ['a.db', 'b.db']) makeBlobDb(path.join(dir, name), 800, 4000);
+    makeBlobDb(path.join(dir, 'w.db'), 800, 4000, { wal: true });
+    return dir;
+  };
+
   before(async () => {
     mkdirSync(OUT, { recursive: true });
-    ws = tempDir('sqlite-doctor-live-ws-');
-    for (const name of ['a.db', 'b.db']) makeBlobDb(path.join(ws, name), 800, 4000);
+    const floorWs = makeWorkspace();
+    const noop = await openWorkbench(tempDir('sqlite-doctor-live-floor-'), floorWs, noopExtension(tempDir('sqlite-doctor-noop-')));
+    try {
+      await noop.page.waitForTimeout(5000);
+      for (const name of ['b.db', 'w.db']) floor[name] = await cpuWhileWriting(noop, path.join(floorWs, name), 10);
+    } finally {
+      await noop.close();
+    }
+    ws = makeWorkspace();
     profile = tempDir('sqlite-doctor-live-profile-');
     wb = await openWorkbench(profile, ws);
     page = wb.page;
@@ -70,6 +105,23 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
   });
 
   const aDb = () => path.join(ws, 'a.db');
+
+  /** Waits (after the app exits) for the final size of `db` to show in `cell`; `check` asserts it did within 1 s of the last commit. */
+  const finalSizeShown = (db: string, cell: Locator) => {
+    let finalAt: number | undefined;
+    let finalText = '';
+    return {
+      wait: async () => {
+        finalText = formatBytes(statSync(db).size);
+        const until = Date.now() + 3000;
+        while (Date.now() < until) {
+          if ((await cell.innerText()) === finalText) { finalAt = Date.now(); return; }
+          await page.waitForTimeout(50);
+        }
+      },
+      check: (last: number) => assert.ok(finalAt !== undefined && finalAt - last <= 1000, `final size ${finalText} shown ${finalAt === undefined ? 'never' : `${finalAt - last} ms`} after the last commit`),
+    };
+  };
   const inspectionsOfA = (from: number, to: number) => logLines(profile).filter((l) => l.includes(`inspecting ${aDb()}`) && lineTime(l) >= from && lineTime(l) <= to).length;
 
   it('inspects nothing it was not asked for, follows the writes live, keeps focus', async () => {
@@ -83,37 +135,26 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     assert.equal(inspectionsOfA(opened, Date.now()), 1, 'selecting a.db inspected it once (and the log is where we read it)');
     const sizeB = frame.locator(`tr[data-id="${path.join(ws, 'b.db')}"] td[data-col="size"]`);
 
-    const app = await startPython(APP, [path.join(ws, 'b.db'), '10']);
+    await page.waitForTimeout(3000);
     const seen: { at: number; text: string; focus: string | null }[] = [];
-    const exited = new Promise((r) => app.child.on('exit', r));
-    let running = true;
-    void exited.then(() => { running = false; });
-    while (running) {
+    const finalAt = finalSizeShown(path.join(ws, 'b.db'), sizeB);
+    const run = await cpuWhileWriting(wb, path.join(ws, 'b.db'), 10, async () => {
       seen.push({ at: Date.now(), text: await sizeB.innerText(), focus: await frame.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute('data-id') ?? null) });
       await page.waitForTimeout(100);
-    }
-    const commits = app.lines.filter((l) => l.startsWith('commit')).map((l) => Math.round(Number(l.split(' ')[1]) * 1000));
-    const first = commits[0]!;
-    const last = commits.at(-1)!;
-    const finalText = formatBytes(statSync(path.join(ws, 'b.db')).size);
-    // The final size shows within 1 s of the last commit.
-    let finalAt: number | undefined;
-    while (Date.now() < last + 3000) {
-      if ((await sizeB.innerText()) === finalText) { finalAt = Date.now(); break; }
-      await page.waitForTimeout(50);
-    }
-    await page.waitForTimeout(Math.max(0, last + 2000 - Date.now()));
+    }, finalAt.wait);
+    const first = run.commits[0]!;
+    const last = run.commits.at(-1)!;
     await page.screenshot({ path: path.join(OUT, 'e2e-live-panel.png') });
 
-    assert.ok(commits.length >= 150, `${commits.length} commits in 10 s`);
-    assert.ok(finalAt !== undefined && finalAt - last <= 1000, `final size ${finalText} shown ${finalAt === undefined ? 'never' : `${finalAt - last} ms`} after the last commit`);
+    assert.ok(run.commits.length >= 150, `${run.commits.length} commits in 10 s`);
+    finalAt.check(last);
     // While the writes go on, the size shown changes at least once a second.
-    const changes = seen.filter((s, i) => i > 0 && s.text !== seen[i - 1]!.text).map((s) => s.at);
-    const during = [first, ...changes.filter((t) => t > first && t < last), last];
-    const gaps = during.slice(1).map((t, i) => t - during[i]!);
-    assert.ok(Math.max(...gaps) <= 1000, `longest time without an update while writing: ${Math.max(...gaps)} ms (${changes.length} updates)`);
+    const { gap, changes } = longestGap(seen, first, last);
+    assert.ok(gap <= 1000, `longest time without an update while writing: ${gap} ms (${changes} updates)`);
     assert.deepEqual([...new Set(seen.map((s) => s.focus))], [aDb()], 'keyboard focus stayed on a.db');
     assert.equal(inspectionsOfA(first, last + 2000), 0, 'a.db, unchanged, was not inspected again');
+    const share = aboveFloor(run, floor['b.db']!);
+    assert.ok(share <= 0.02, `${(100 * share).toFixed(1)}% of a core above the floor with another database selected (${run.cpu.toFixed(2)} s vs ${floor['b.db']!.cpu.toFixed(2)} s CPU)`);
   });
 
   it('after Reload Window the same database is selected and inspected at most once', async () => {
@@ -125,6 +166,55 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     await page.waitForTimeout(3000);
     assert.ok(logLines(profile).some((l) => l.includes('scan:') && lineTime(l) >= reloadAt), 'the reloaded window logs too');
     assert.ok(inspectionsOfA(reloadAt, Date.now()) <= 1, `${inspectionsOfA(reloadAt, Date.now())} inspections after reload`);
+  });
+
+  const inspectionsOf = (db: string, from: number, to: number) => logLines(profile).filter((l) => l.includes(`inspecting ${db}`) && lineTime(l) >= from && lineTime(l) <= to).length;
+
+  it('the busy database selected: header facts and the chart follow every second, deep details wait, ≤ 5% of a core above the floor', async () => {
+    const wDb = path.join(ws, 'w.db');
+    await palette(page, 'SQLite: Show Status Panel');
+    const frame = await panelFrame(page, 'grid');
+    await frame.locator(`tr[data-id="${wDb}"]`).click();
+    await (await panelFrame(page, 'checklist')).getByTestId('checklist').waitFor();
+    await frame.getByTestId('live-view').waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(3000);
+    const row = frame.locator(`tr[data-id="${wDb}"]`);
+    const chart = frame.locator('svg.live-chart');
+    const seenRow: { at: number; text: string }[] = [];
+    const seenChart: { at: number; text: string }[] = [];
+    let asOf = '';
+    const finalAt = finalSizeShown(wDb, row.locator('td[data-col="size"]'));
+    const run = await cpuWhileWriting(wb, wDb, 10, async () => {
+      const at = Date.now();
+      seenRow.push({ at, text: await row.innerText() });
+      seenChart.push({ at, text: await chart.innerHTML().catch(() => '') });
+      asOf ||= await frame.getByTestId('as-of').innerText({ timeout: 50 }).catch(() => '');
+      await page.waitForTimeout(100);
+    }, finalAt.wait);
+    const first = run.commits[0]!;
+    const last = run.commits.at(-1)!;
+    await frame.getByTestId('live-view').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, 'e2e-live-busy.png') });
+
+    finalAt.check(last);
+    for (const [what, seen] of [['grid row', seenRow], ['live chart', seenChart]] as const) {
+      const { gap, changes } = longestGap(seen, first, last);
+      assert.ok(gap <= 1000, `${what}: longest time without an update while writing: ${gap} ms (${changes} updates)`);
+    }
+    assert.match(asOf, /^tables as of \d\d:\d\d:\d\d — the app is writing$/);
+    assert.ok(inspectionsOf(wDb, first, last) <= 1, `${inspectionsOf(wDb, first, last)} inspections of w.db during 10 s of writes`);
+    assert.ok(inspectionsOf(wDb, last, last + 4000) >= 1, 'inspected again once the writes paused');
+    const share = aboveFloor(run, floor['w.db']!);
+    assert.ok(share <= 0.05, `${(100 * share).toFixed(1)}% of a core above the floor with the busy database selected (${run.cpu.toFixed(2)} s vs ${floor['w.db']!.cpu.toFixed(2)} s CPU)`);
+  });
+
+  it('a panel hidden behind another editor tab inspects nothing', async () => {
+    const wDb = path.join(ws, 'w.db');
+    await palette(page, 'File: New Untitled Text File');
+    await page.waitForTimeout(1000);
+    const run = await cpuWhileWriting(wb, wDb, 6);
+    await page.waitForTimeout(3000);
+    assert.equal(inspectionsOf(wDb, run.commits[0]!, Date.now()), 0, 'no inspection while hidden');
   });
 
   it('shows who holds a WAL database live: a writer, a pinned reader, the frames it holds back', async () => {
