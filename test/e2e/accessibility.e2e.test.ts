@@ -129,7 +129,7 @@ describe('the panel for everyone, and a first run that teaches itself, in a real
     await frame.locator('vscode-panel-tab#tab-checklist').click();
     await page.keyboard.press('ArrowRight');
     assert.equal((await focusIn(frame))?.id, 'tab-file');
-    const description = () => frame.locator('.detail .detail-title .muted').innerText();
+    const description = () => frame.locator('.detail .detail-title .muted:not(.as-of)').innerText();
     const before = await description();
     const app = await startPython(APP, [path.join(ws, 'busy.db'), '4', 'delete']);
     const seen: { active: string | null; focus: string; top: string }[] = [];

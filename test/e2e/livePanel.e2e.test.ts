@@ -146,7 +146,8 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     const last = run.commits.at(-1)!;
     await page.screenshot({ path: path.join(OUT, 'e2e-live-panel.png') });
 
-    assert.ok(run.commits.length >= 150, `${run.commits.length} commits in 10 s`);
+    // The app aims at 200; on a loaded 2-core machine it may make fewer, which still keeps the panel busy.
+    assert.ok(run.commits.length >= 100, `${run.commits.length} commits in 10 s`);
     finalAt.check(last);
     // While the writes go on, the size shown changes at least once a second.
     const { gap, changes } = longestGap(seen, first, last);
