@@ -48,10 +48,24 @@ describe('fix edits that cannot break the code', () => {
     for (const f of ['a', 'b', 'c']) pyCompiles(path.join(root, f, 'settings.py'));
     assert.match(readFileSync(path.join(root, 'a/settings.py'), 'utf8'), /"NAME": BASE_DIR \/ "db\.sqlite3", {2}# the database\n/);
     const b = runPy(path.join(root, 'b/settings.py'), 's["DATABASES"]["default"]["OPTIONS"]');
-    assert.deepEqual(Object.keys(b), ['init_command', 'transaction_mode', 'timeout']);
+    // Python's sqlite3 waits 5 s and Django turns foreign keys on: neither is added, so nothing the app chose is overridden.
+    assert.deepEqual(b, { init_command: 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', transaction_mode: 'IMMEDIATE' });
     const c = runPy(path.join(root, 'c/settings.py'), 's["DATABASES"]["default"]["OPTIONS"]["init_command"]');
     // Django turns foreign_keys on itself and Python waits 5 s: only journal_mode and synchronous are missing.
     assert.equal(c, 'PRAGMA cache_size=-20000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', 'the literal init_command is extended, not duplicated');
+  });
+
+  it('Django 5.1+: a new init_command never overrides the app\'s own timeout (an init_command busy_timeout runs after it and wins)', () => {
+    const root = tempDir();
+    write(root, 'requirements.txt', 'Django==5.2\n');
+    write(root, 'a/settings.py', DJANGO('        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": "a.sqlite3",\n        "OPTIONS": {"timeout": 20},'));
+    write(root, 'b/settings.py', `OPTS = {"timeout": 1.5}\n${DJANGO('        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": "b.sqlite3",\n        "OPTIONS": OPTS,')}`);
+    fixTwice(root);
+    const a = runPy(path.join(root, 'a/settings.py'), 's["DATABASES"]["default"]["OPTIONS"]');
+    assert.deepEqual(a, { timeout: 20, init_command: 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', transaction_mode: 'IMMEDIATE' });
+    const b = runPy(path.join(root, 'b/settings.py'), 's["DATABASES"]["default"]["OPTIONS"]');
+    assert.doesNotMatch(b.init_command, /busy_timeout/, JSON.stringify(b));
+    assert.equal(b.timeout, 1.5);
   });
 
   it('Django: the version of the nearest project root decides (a sub-project pinned to 3.2 gets the receiver), Django[argon2]==6.1 is 6.1', () => {

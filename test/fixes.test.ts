@@ -64,7 +64,9 @@ describe('fixes applied to sample apps, proved with their own stack', () => {
     const out = execFileSync('python3', ['-c', `import json, runpy, sqlite3
 s = runpy.run_path(${JSON.stringify(path.join(root, 'proj/settings.py'))})
 o = s["DATABASES"]["default"]["OPTIONS"]
-con = sqlite3.connect(str(s["DATABASES"]["default"]["NAME"]), timeout=o["timeout"], isolation_level=None)
+# What Django 5.1's get_new_connection does: connect with OPTIONS' timeout (Python's default 5 s), foreign keys on, then init_command.
+con = sqlite3.connect(str(s["DATABASES"]["default"]["NAME"]), timeout=o.get("timeout", 5.0), isolation_level=None)
+con.execute("PRAGMA foreign_keys = ON")
 for st in o["init_command"].split(";"):
     if st.strip(): con.execute(st)
 cur = con

@@ -4,7 +4,7 @@ import { effectiveSettings, judgedFrom } from '../facts';
 import { ConnectionFinding, lineOf } from '../findings';
 import { isUnknown, literal, parsePragmaSql } from '../pieces';
 import { PlanResult, setPlanner, setSpans } from '../planners';
-import { RECOMMENDED, Recommended } from '../recommended';
+import { Recommended } from '../recommended';
 import { scopeOf } from '../scope';
 import { Node, lineOfNode } from '../syntax/treeSitter';
 import { DjangoEntry, djangoEntries } from './djangoSettings';
@@ -102,12 +102,17 @@ function planDjango(f: PyFile, e: DjangoEntry, project: DjangoProject, finding: 
     if (!end) return 'init_command could not be delimited';
     return { title: `Add ${missing.map((m) => m.name).join(', ')} to OPTIONS.init_command`, edits: [{ start: end.startIndex, end: end.startIndex, text: `${glue}${sql(missing)}` }] };
   }
-  const recommended = sql(RECOMMENDED);
-  const entries = (has: (k: string) => boolean): Entry[] => [
-    { key: '"init_command"', value: JSON.stringify(recommended) },
-    ...(has('transaction_mode') ? [] : [{ key: '"transaction_mode"', value: '"IMMEDIATE"' }]),
-    ...(has('timeout') ? [] : [{ key: '"timeout"', value: '5', comment: 'seconds' }]),
-  ];
+  // Only what is missing: a PRAGMA for a setting the app already chose would override it
+  // (an init_command busy_timeout runs after OPTIONS' timeout and wins).
+  const entries = (has: (k: string) => boolean): Entry[] => {
+    const addTimeout = !has('timeout') && missing.some((m) => m.name === 'busy_timeout');
+    const pragmas = missing.filter((m) => !(addTimeout && m.name === 'busy_timeout'));
+    return [
+      ...(pragmas.length ? [{ key: '"init_command"', value: JSON.stringify(sql(pragmas)) }] : []),
+      ...(has('transaction_mode') ? [] : [{ key: '"transaction_mode"', value: '"IMMEDIATE"' }]),
+      ...(addTimeout ? [{ key: '"timeout"', value: '5', comment: 'seconds' }] : []),
+    ];
+  };
   if (e.options) {
     const keys = new Set(e.options.namedChildren.filter((c) => c?.type === 'pair').map((c) => c!.childForFieldName('key')?.text.replace(/^["']|["']$/g, '')));
     if (e.options.text.includes('**')) return `OPTIONS merges another dict (${e.options.text}); add "init_command": ${JSON.stringify(sql(missing))} by hand`;
@@ -116,7 +121,7 @@ function planDjango(f: PyFile, e: DjangoEntry, project: DjangoProject, finding: 
   if (e.observed.allUnknown) return `the DATABASES entry merges another dict (${e.observed.allUnknown.expression}), which may hold OPTIONS: add init_command by hand`;
   const indent = entryIndent(f.text, e.entry);
   return {
-    title: 'Add OPTIONS (init_command with the recommended pragmas, transaction_mode IMMEDIATE, timeout)',
+    title: `Add OPTIONS (${entries(() => false).map((x) => x.key.replace(/"/g, '')).join(', ')})`,
     edits: addEntries(f.text, e.entry, [{ key: '"OPTIONS"', value: e.entry.startPosition.row === e.entry.endPosition.row ? `{${entries(() => false).map((x) => `${x.key}: ${x.value}`).join(', ')}}` : renderDict(entries(() => false), indent, eol) }], eol),
   };
 }
