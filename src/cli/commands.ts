@@ -32,6 +32,18 @@ function writeOptions(a: ParsedArgs): WriteCommandOptions {
   return { json: a.values.json as boolean, dryRun: !!a.values['dry-run'], busyTimeoutMs: a.values['busy-timeout'] as number | undefined, engine: a.values.engine as EngineId | 'auto' };
 }
 
+type FileReport = (io: CliIo, file: string, opts: { json: boolean }) => Promise<number>;
+
+/** A command that reads one FILE and reports on it, as text or JSON. */
+function fileReport(name: string, summary: string, load: () => Promise<FileReport>): Command {
+  return {
+    name, summary, positionals: [FILE], arity: `${name} takes exactly one FILE`, options: { json },
+    async run(io, a) {
+      return (await load())(io, a.positionals[0]!, { json: a.values.json as boolean });
+    },
+  };
+}
+
 export const COMMANDS: readonly Command[] = [
   {
     name: 'scan', summary: 'Find the SQLite databases under DIR and say what state each is in.',
@@ -175,24 +187,8 @@ export const COMMANDS: readonly Command[] = [
       return setCommand(io, a.positionals[0]!, req, writeOptions(a));
     },
   },
-  {
-    name: 'space', summary: 'Pages, payload and unused bytes per table and index, and what VACUUM would free.',
-    positionals: [FILE], arity: 'space takes exactly one FILE',
-    options: { json },
-    async run(io, a) {
-      const { spaceCommand } = await import('./spaceCommand');
-      return spaceCommand(io, a.positionals[0]!, { json: a.values.json as boolean });
-    },
-  },
-  {
-    name: 'locks', summary: 'Who holds the database, which SQLite locks, and why its -wal keeps growing.',
-    positionals: [FILE], arity: 'locks takes exactly one FILE',
-    options: { json },
-    async run(io, a) {
-      const { locksCommand } = await import('./locksCommand');
-      return locksCommand(io, a.positionals[0]!, { json: a.values.json as boolean });
-    },
-  },
+  fileReport('space', 'Pages, payload and unused bytes per table and index, and what VACUUM would free.', async () => (await import('./spaceCommand')).spaceCommand),
+  fileReport('locks', 'Who holds the database, which SQLite locks, and why its -wal keeps growing.', async () => (await import('./locksCommand')).locksCommand),
   {
     name: 'watch', summary: 'One line per change of the -wal and its holders, until Ctrl-C.',
     positionals: [FILE], arity: 'watch takes exactly one FILE',
