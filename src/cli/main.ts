@@ -52,7 +52,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      if (name === 'help' && rest.length) {
+      if (rest.length) {
         io.out(commandHelp(PROGRAM, commandNamed(rest[0]!)));
         return 0;
       }
