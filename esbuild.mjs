@@ -15,14 +15,14 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
   logOverride: { 'require-resolve-not-external': 'silent' } };
 
 // The CLI starts fast because it loads only what its command needs: dist/cli.js
-// holds the argument parsing, and each src/cli/*Command.ts is its own bundle
-// (dist/cli-<name>.js, beside the wasm sql.js looks for) that main.ts's
-// `await import('./xCommand')` requires on demand.
+// holds the argument parsing and the command table, and each src/cli/*Command.ts
+// is its own bundle (dist/cli-<name>.js, beside the wasm sql.js looks for) that
+// commands.ts's `await import('./xCommand')` requires on demand.
 const commandEntries = readdirSync('src/cli').filter((f) => f.endsWith('Command.ts')).map((f) => `src/cli/${f}`);
 const lazyCommands = {
   name: 'lazy-commands',
   setup(build) {
-    build.onResolve({ filter: /^\.\/\w+Command$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: `./cli-${args.path.slice(2)}.js`, external: true } : undefined));
+    build.onResolve({ filter: /^\.\/\w+Command$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'commands.ts')) ? { path: `./cli-${args.path.slice(2)}.js`, external: true } : undefined));
   },
 };
 const cli = { ...common, platform: 'node', format: 'cjs', target: 'node20',

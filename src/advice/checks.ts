@@ -5,6 +5,7 @@ import { CHANGING_ON_EVERY_READ, WalSummary } from '../sqlite/reportTypes';
 import type { DatabaseState } from '../sqlite/state';
 import type { Check, CheckId, CheckStatus } from './checkTypes';
 import { AppFindings, ConnectionFinding, SettingName, SqliteRuntime } from './findings';
+import { ENOUGH_BUSY_TIMEOUT_MS, recommendedSetting } from './recommended';
 
 /**
  * The production checklist for one database (after "SQLite in production"
@@ -90,16 +91,16 @@ export function adviseDatabase(input: AdviceInput): Check[] {
 
   checks.push(connectionCheck('busy_timeout', 'busy_timeout is set', mine, (v) => {
     const ms = parseInt(v, 10);
-    return ms >= 1000 ? ['ok', `${ms} ms`] : ['warn', `${ms || 0} ms: concurrent writers fail at once with "database is locked"`];
-  }, 'Set busy_timeout=5000 on every connection.'));
+    return ms >= ENOUGH_BUSY_TIMEOUT_MS ? ['ok', `${ms} ms`] : ['warn', `${ms || 0} ms: concurrent writers fail at once with "database is locked"`];
+  }, `Set ${recommendedSetting('busy_timeout')} on every connection.`));
   checks.push(connectionCheck('synchronous', 'synchronous fits WAL', mine, (v) => {
     const s = v.toUpperCase();
     if (s === 'NORMAL' || s === '1') return ['ok', 'NORMAL'];
     if (s === 'OFF' || s === '0') return ['fail', 'OFF: a power loss or OS crash can corrupt the database'];
     return ['info', `${s}: safe, but NORMAL is enough in WAL mode and avoids an fsync per commit`];
-  }, 'Set synchronous=NORMAL on every connection (in WAL mode).'));
+  }, `Set ${recommendedSetting('synchronous')} on every connection (in WAL mode).`));
   checks.push(connectionCheck('foreign_keys', 'Foreign keys are enforced', mine, (v) => (/^(on|1|true|yes)\b/i.test(v) ? ['ok', 'ON'] : ['warn', `${v}: FOREIGN KEY constraints are not enforced`]),
-    'Set foreign_keys=ON on every connection.'));
+    `Set ${recommendedSetting('foreign_keys')} on every connection.`));
   checks.push(connectionCheck('cache_size', 'Page cache size', mine, (v) => ['info', v], 'Optional: cache_size=-20000 (about 20 MB) for busy apps.'));
 
   const backedUp = input.findings.backups.find((b) => b.databases.some((d) => path.resolve(d) === path.resolve(state.path) || path.basename(d) === path.basename(state.path)));

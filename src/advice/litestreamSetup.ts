@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { AppFindings } from './findings';
 import { findingsFor } from './checks';
+import { recommendedSetting } from './recommended';
 import { shellCommand } from '../sqlite/shellQuote';
 
 /**
@@ -49,7 +50,7 @@ export function litestreamPlan(dbPath: string, replicaDir: string, journalMode: 
     { ok: journalMode === 'wal', text: journalMode === 'wal' ? 'The database is in WAL mode, which Litestream needs.' : 'The database is not in WAL mode: Litestream replicates the WAL, so Enable WAL first.' },
     busy
       ? { ok: true, text: `The app sets busy_timeout (${busy.settings.busy_timeout.state !== 'unknown' ? busy.settings.busy_timeout.value : ''} ms, ${busy.file}:${busy.line}), so Litestream's short checkpoint locks make it wait rather than fail.` }
-      : { ok: false, text: 'No busy_timeout found in the app\'s configuration: set busy_timeout=5000 on every connection, or writes can fail with "database is locked" while Litestream checkpoints.' },
+      : { ok: false, text: `No busy_timeout found in the app's configuration: set ${recommendedSetting('busy_timeout')} on every connection, or writes can fail with "database is locked" while Litestream checkpoints.` },
     autockpt
       ? { ok: true, text: `The app sets wal_autocheckpoint=${autockpt.pragmas.wal_autocheckpoint} (${autockpt.file}:${autockpt.line}).` }
       : { ok: true, text: 'The app keeps SQLite\'s automatic (PASSIVE) checkpoints, which Litestream tolerates; under a heavy write load Litestream suggests PRAGMA wal_autocheckpoint=0 and leaving checkpoints to it.' },

@@ -18,8 +18,26 @@ export const RECOMMENDED: readonly Recommended[] = [
   { name: 'foreign_keys', value: 'ON', source: 'https://www.sqlite.org/foreignkeys.html (off unless each connection turns it on)' },
 ];
 
+/** The recommended value of one setting, as the table spells it ("WAL", "5000"). */
+export function recommendedValue(name: Recommended['name']): string {
+  return RECOMMENDED.find((r) => r.name === name)!.value;
+}
+
+/** "busy_timeout=5000": one setting as the advice spells it. */
+export function recommendedSetting(name: Recommended['name']): string {
+  return `${name}=${recommendedValue(name)}`;
+}
+
+/** The busy timeout to recommend, in milliseconds. */
+export const RECOMMENDED_BUSY_TIMEOUT_MS = Number(recommendedValue('busy_timeout'));
+/** Below this a busy timeout is too short to ride out another connection's commit: a warning, and "missing" when it is a driver's default. */
+export const ENOUGH_BUSY_TIMEOUT_MS = 1000;
+
+/** The settings each connection must set itself (every one but the persistent journal_mode). */
+export const PER_CONNECTION = RECOMMENDED.filter((r) => r.name !== 'journal_mode');
+
 /** "journal_mode=WAL" etc., in the recommended order. */
-export const PRODUCTION_PRAGMAS = RECOMMENDED.map((r) => `${r.name}=${r.value}`);
+export const PRODUCTION_PRAGMAS = RECOMMENDED.map((r) => recommendedSetting(r.name));
 
 /**
  * The recommended settings a connection leaves below the recommendation by
@@ -31,7 +49,7 @@ export function missingSettings(settings: Record<SettingName, Setting>): Recomme
   return RECOMMENDED.filter((r) => {
     const s = settings[r.name];
     if (s.state !== 'default') return false;
-    if (r.name === 'busy_timeout') return Number(s.value) < 1000;
+    if (r.name === 'busy_timeout') return Number(s.value) < ENOUGH_BUSY_TIMEOUT_MS;
     return s.value !== r.value.toLowerCase();
   });
 }

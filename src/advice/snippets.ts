@@ -1,4 +1,4 @@
-import { PRODUCTION_PRAGMAS, RECOMMENDED } from './recommended';
+import { PRODUCTION_PRAGMAS, RECOMMENDED, RECOMMENDED_BUSY_TIMEOUT_MS } from './recommended';
 import { goParams } from './stacks/goParams';
 
 /**
@@ -39,7 +39,7 @@ export function connectionSnippets(dbName = 'db.sqlite3'): ConnectionSnippet[] {
       language: 'python',
       code: `import sqlite3
 
-con = sqlite3.connect(${JSON.stringify(dbName)}, timeout=5)
+con = sqlite3.connect(${JSON.stringify(dbName)}, timeout=${RECOMMENDED_BUSY_TIMEOUT_MS / 1000})
 con.executescript(${JSON.stringify(pragmaSql)})`,
     },
     {
@@ -80,11 +80,14 @@ db.exec(${JSON.stringify(pragmaSql)});`,
       code: `production:
   adapter: sqlite3
   database: storage/${dbName}
-  timeout: 5000
+  timeout: ${RECOMMENDED_BUSY_TIMEOUT_MS}
   pragmas:
-    journal_mode: wal
-    synchronous: normal
-    foreign_keys: true`,
+${railsPragmas().map((line) => `    ${line}`).join('\n')}`,
     },
   ];
+}
+
+/** database.yml's `pragmas:` entries: every recommended setting but busy_timeout (Rails' `timeout:`), in YAML's spelling. */
+function railsPragmas(): string[] {
+  return RECOMMENDED.filter((r) => r.name !== 'busy_timeout').map((r) => `${r.name}: ${r.value === 'ON' ? 'true' : r.value.toLowerCase()}`);
 }

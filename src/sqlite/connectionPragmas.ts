@@ -1,8 +1,11 @@
+import { RECOMMENDED_BUSY_TIMEOUT_MS, recommendedValue } from '../advice/recommended';
+
 /**
  * Pragmas that live in each connection, not in the file: no tool can read
  * them from disk, so we say so and give the value production apps should set,
  * with the reason. Sources: https://www.sqlite.org/pragma.html,
  * https://www.sqlite.org/wal.html and the "SQLite in production" advice.
+ * The recommended values come from src/advice/recommended.ts.
  */
 export interface ConnectionPragma {
   name: string;
@@ -19,21 +22,21 @@ export const CONNECTION_PRAGMAS: readonly ConnectionPragma[] = [
   {
     name: 'busy_timeout',
     sqliteDefault: '0 (fail at once with "database is locked")',
-    recommended: '5000',
-    why: 'Waits up to 5 s for another connection\'s lock instead of failing immediately with SQLITE_BUSY; essential once a web server runs several workers.',
+    recommended: String(RECOMMENDED_BUSY_TIMEOUT_MS),
+    why: `Waits up to ${RECOMMENDED_BUSY_TIMEOUT_MS / 1000} s for another connection's lock instead of failing immediately with SQLITE_BUSY; essential once a web server runs several workers.`,
     doc: 'https://www.sqlite.org/pragma.html#pragma_busy_timeout',
   },
   {
     name: 'synchronous',
     sqliteDefault: 'FULL (2)',
-    recommended: 'NORMAL (1) in WAL mode',
+    recommended: `${recommendedValue('synchronous')} (1) in WAL mode`,
     why: 'In WAL mode NORMAL is still safe against corruption and only a power loss can undo the last commits; it avoids an fsync on every commit.',
     doc: 'https://www.sqlite.org/pragma.html#pragma_synchronous',
   },
   {
     name: 'foreign_keys',
     sqliteDefault: 'OFF',
-    recommended: 'ON',
+    recommended: recommendedValue('foreign_keys'),
     why: 'SQLite does not enforce FOREIGN KEY constraints unless each connection turns them on.',
     doc: 'https://www.sqlite.org/pragma.html#pragma_foreign_keys',
   },

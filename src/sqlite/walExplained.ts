@@ -1,3 +1,5 @@
+import { PER_CONNECTION, recommendedSetting } from '../advice/recommended';
+
 /**
  * What switching to WAL means, in one place: the CLI prints it, the VS Code
  * confirmation dialog and the panel show it. Source: https://www.sqlite.org/wal.html.
@@ -7,7 +9,7 @@ export const WAL_EXPLAINED: readonly { point: string; detail: string }[] = [
   { point: 'Readers no longer block the writer.', detail: 'Reads see a consistent snapshot while one writer commits; writes are usually faster too.' },
   { point: 'Two files join the database.', detail: 'SQLite creates "<db>-wal" and "<db>-shm" beside it. They are part of the database: copy all three together, or better use the backup API, VACUUM INTO, or Litestream (which needs WAL).' },
   { point: 'All processes must be on one host.', detail: 'WAL uses shared memory; it does not work on network filesystems (NFS, SMB) or across a VM shared folder.' },
-  { point: 'Per-connection settings are still up to the app.', detail: 'Set busy_timeout=5000, synchronous=NORMAL and foreign_keys=ON each time the app opens a connection; they are not stored in the file.' },
+  { point: 'Per-connection settings are still up to the app.', detail: `Set ${PER_CONNECTION.map((r) => recommendedSetting(r.name)).join(', ')} each time the app opens a connection; they are not stored in the file.` },
   { point: 'It is reversible.', detail: 'Disable WAL switches back to rollback journal (DELETE) once no other connection has the database open.' },
 ];
 

@@ -10,7 +10,7 @@ import { scopeOf } from '../scope';
 import { Node, lineOfNode } from '../syntax/treeSitter';
 import { imports, moduleDriver, registeredDrivers } from './goDrivers';
 import { GoNames, packageNames, resolveGo } from './goValues';
-import { goParams } from './goParams';
+import { goParams, readsMattnDsn } from './goParams';
 
 /**
  * Go: database/sql opens (`sql.Open`, sqlx, ent, dbx: any `X.Open(name, dsn)`
@@ -168,7 +168,7 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
   const last = pieces[pieces.length - 1];
   const unknownAfter = pieces.some((p, i) => isUnknown(p) && q >= 0 && starts[i]! > q);
   const observed: Observed = { set: {}, unknown: {} };
-  const pragmaParam = driverId === 'mattn/go-sqlite3' ? undefined : '_pragma';
+  const pragmaParam = readsMattnDsn(driverId) ? undefined : '_pragma';
   const ignored: string[] = [];
   if ((q < 0 && last && isUnknown(last)) || unknownAfter) observed.allUnknown = { expression: dsnNode.text, at: `${f.rel}:${lineOfNode(dsnNode)}` };
   if (q >= 0) {
@@ -191,7 +191,7 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
         const m = /^(\w+)\((.*)\)$/s.exec(value);
         if (!pragmaParam) { ignored.push(part); continue; }
         if (m && (RECOMMENDED.some((r) => r.name === m[1]!.toLowerCase()) || m[1]!.toLowerCase() === 'cache_size')) [name, raw] = [m[1]!.toLowerCase() as SettingName, m[2]!];
-      } else if (driverId === 'mattn/go-sqlite3') name = MATTN[key];
+      } else if (readsMattnDsn(driverId)) name = MATTN[key];
       else if (MATTN[key]) { ignored.push(part); continue; }
       if (key.includes('\u0001')) { observed.allUnknown ??= { expression: dsnNode.text, at: lineAt(at) }; continue; }
       if (!name) continue;
@@ -209,7 +209,7 @@ function fromDsn(f: GoFile, relOf: (n: Node) => string | undefined, rootAbs: str
   if (driverId === 'ncruces/go-sqlite3' && /(^|&)_pragma=/.test(flat.slice(q + 1)) && q >= 0) observed.defaults = { busy_timeout: { value: '0', source: 'ncruces/go-sqlite3 driver: a DSN with _pragma gets no default busy_timeout' } };
   const notes = [`${via ? `${via} over ` : ''}${driverId}`, 'relative DSN paths resolve against the process working directory; assumed to be the package folder'];
   if (ignored.length) {
-    notes.push(driverId === 'mattn/go-sqlite3'
+    notes.push(readsMattnDsn(driverId)
       ? `mattn/go-sqlite3 has no _pragma= parameter: ${ignored.join(', ')} is ignored (use _busy_timeout, _journal_mode, _synchronous, _foreign_keys)`
       : `${driverId} reads only _pragma=name(value): mattn's ${ignored.join(', ')} is ignored`);
   }

@@ -4,7 +4,7 @@ import { compareVersion, railsDefaults } from '../drivers';
 import { effectiveSettings, normalise, Observed } from '../facts';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { PlanResult, setPlanner, setSpans } from '../planners';
-import { Recommended } from '../recommended';
+import { RECOMMENDED_BUSY_TIMEOUT_MS, Recommended } from '../recommended';
 import { Scope } from '../findings';
 
 /**
@@ -145,7 +145,7 @@ function planRails(text: string, db: { name: string; map: YAMLMap }, hasPragmas:
   const done = (edits: { start: number; end: number; text: string }[]) => ({ title, edits, ...(rest && { rest }) });
   if (db.map.flow || text[start] === '{') {
     const close = text.lastIndexOf('}', end);
-    const items = [...(timeout ? ['timeout: 5000'] : []), ...(pragmaOnly.length ? [`pragmas: { ${pragmaOnly.map((r) => `${r.name}: ${r.value.toLowerCase()}`).join(', ')} }`] : [])];
+    const items = [...(timeout ? [`timeout: ${RECOMMENDED_BUSY_TIMEOUT_MS}`] : []), ...(pragmaOnly.length ? [`pragmas: { ${pragmaOnly.map((r) => `${r.name}: ${r.value.toLowerCase()}`).join(', ')} }`] : [])];
     const before = text.slice(start + 1, close).trim();
     return done([{ start: close, end: close, text: `${before && !before.endsWith(',') ? ', ' : ''}${items.join(', ')} ` }]);
   }
@@ -156,7 +156,7 @@ function planRails(text: string, db: { name: string; map: YAMLMap }, hasPragmas:
   const ind = text.slice(lineStart, keyAt);
   if (!/^[ \t]*$/.test(ind)) return `the ${db.name}: entry is not a block mapping on its own lines; add ${missing.map((r) => r.name).join(', ')} by hand`;
   const lines = [
-    ...(timeout ? [`${ind}timeout: 5000`] : []),
+    ...(timeout ? [`${ind}timeout: ${RECOMMENDED_BUSY_TIMEOUT_MS}`] : []),
     ...(pragmaOnly.length ? [`${ind}pragmas:`, ...pragmaOnly.map((r) => `${ind}  ${r.name}: ${r.value.toLowerCase()}`)] : []),
   ];
   return done([{ start: lineStart, end: lineStart, text: lines.map((l) => `${l}${eol}`).join('') }]);
