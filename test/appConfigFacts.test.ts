@@ -203,6 +203,18 @@ test:
     assert.equal(c['config/database.yml:14']!.scope, 'test');
   });
 
+  it('Rails without Gemfile.lock: the version decides foreign_keys, journal_mode, synchronous and cache_size, so they are unknown, not SQLite\'s defaults', () => {
+    const root = tempDir();
+    write(root, 'Gemfile', "source 'https://rubygems.org'\ngem 'rails'\ngem 'sqlite3'\n");
+    write(root, 'config/database.yml', 'default: &default\n  adapter: sqlite3\n  timeout: 5000\n\nproduction:\n  <<: *default\n  database: storage/production.sqlite3\n');
+    const prod = connections(root)['config/database.yml:5']!;
+    for (const name of ['foreign_keys', 'journal_mode', 'synchronous', 'cache_size']) assert.equal(prod.settings[name]!.state, 'unknown', `${name}: ${JSON.stringify(prod.settings[name])}`);
+    assert.deepEqual([prod.settings.busy_timeout!.state, prod.settings.busy_timeout!.value], ['set', '5000']);
+    // Every Rails since 6.1 turns foreign keys on: an unknown version is no reason to fail the check.
+    const check = cli('check', root, '--require', 'busy_timeout,foreign_keys');
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+  });
+
   it('third-party trees are not the app: node_modules, vendor/, site-packages, .tox, any virtualenv; --exclude adds real globs', () => {
     const root = tempDir();
     const settings = 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/x.sqlite3"}}\n';
