@@ -103,6 +103,24 @@ describe('backup DEST that must be refused', () => {
     assert.ok(lstatSync(dev).isCharacterDevice());
   });
 
+  it("refuses another database's -wal or -journal (nobody has it open), and that database keeps its committed rows", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    makeDb(file);
+    const other = path.join(dir, 'other.db');
+    makeDb(other, { rows: 10, walOnly: 5 });
+    // A backup named like the -journal of a database beside it would be taken for that database's hot journal.
+    makeDb(path.join(dir, 'plain.db'));
+    const before = snapshotTree(dir);
+    for (const dest of [`${other}-wal`, path.join(dir, 'plain.db-journal')]) {
+      const r = await backupDatabase(file, dest, { force: true });
+      assert.equal(r.outcome, 'refused', r.message);
+      assert.match(r.message, /is the -(wal|journal) of the database/);
+    }
+    assert.deepEqual(snapshotTree(dir), before);
+    assert.equal(rowsOf(other), 15);
+  });
+
   it('refuses a DEST with a non-empty -wal beside it, which SQLite would apply to the new file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'app.db');
