@@ -173,6 +173,33 @@ DATABASES = {
     assert.doesNotMatch(fix.stdout, /b\/settings\.py.*OPTIONS is an expression/, 'unknown is not missing: nothing to add');
   });
 
+  it('Django: a later .update() of the entry or its OPTIONS replaces what the literal says: its settings are unknown and fix leaves them alone', () => {
+    const root = tempDir();
+    write(root, 'requirements.txt', 'Django==5.2\n');
+    const settings = `DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "db.sqlite3",
+        "OPTIONS": {"timeout": 20},
+    }
+}
+DATABASES["default"].update({"OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}})
+`;
+    write(root, 'a/settings.py', settings);
+    write(root, 'b/settings.py', settings.replace(/\nDATABASES\[.*\n$/, '\nDATABASES["default"]["OPTIONS"].update(timeout=30)\n'));
+    // What Django really gets: the update wins over the literal.
+    const real = execFileSync('python3', ['-c', 'import runpy,sys,json; print(json.dumps(runpy.run_path(sys.argv[1])["DATABASES"]["default"]["OPTIONS"]))', path.join(root, 'a/settings.py')], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(real), { init_command: 'PRAGMA journal_mode=WAL;' }, 'the timeout of 20 s is gone');
+    const c = connections(root);
+    for (const [file, line] of [['a/settings.py', 8], ['b/settings.py', 8]] as const) {
+      const s = c[`${file}:3`]!.settings;
+      assert.deepEqual([s.busy_timeout!.state, s.busy_timeout!.at], ['unknown', `${file}:${line}`], `${file}: ${JSON.stringify(s.busy_timeout)}`);
+      assert.equal(s.journal_mode!.state, 'unknown');
+    }
+    cli('fix', root);
+    assert.equal(readFileSync(path.join(root, 'a/settings.py'), 'utf8'), settings, 'an edit of the literal would be thrown away by the update');
+  });
+
   it('Rails 8 multi-database database.yml (production: primary:, cache:) with ERB and a flow mapping is read', () => {
     const root = tempDir();
     write(root, 'Gemfile.lock', 'GEM\n  specs:\n    rails (8.0.2)\n');
