@@ -200,6 +200,23 @@ DATABASES["default"].update({"OPTIONS": {"init_command": "PRAGMA journal_mode=WA
     assert.equal(readFileSync(path.join(root, 'a/settings.py'), 'utf8'), settings, 'an edit of the literal would be thrown away by the update');
   });
 
+  it('Django: a relative NAME or sqlite:/// URL is the database beside manage.py (where Django runs), not beside settings.py', () => {
+    const root = tempDir();
+    write(root, 'requirements.txt', 'Django==5.2\ndj-database-url==2.1\n');
+    write(root, 'manage.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n');
+    write(root, 'proj/settings.py', `import dj_database_url
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3", "OPTIONS": {"timeout": 20}},
+    "other": dj_database_url.config(default="sqlite:///other.sqlite3"),
+}
+`);
+    sqliteDb(path.join(root, 'db.sqlite3'));
+    sqliteDb(path.join(root, 'other.sqlite3'));
+    const check = cli('check', root, '--require', 'busy_timeout,foreign_keys');
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.doesNotMatch(check.stdout + check.stderr, /not among the databases found/);
+  });
+
   it('Rails 8 multi-database database.yml (production: primary:, cache:) with ERB and a flow mapping is read', () => {
     const root = tempDir();
     write(root, 'Gemfile.lock', 'GEM\n  specs:\n    rails (8.0.2)\n');
