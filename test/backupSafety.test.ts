@@ -155,6 +155,22 @@ describe('a failed --force keeps the existing backup byte-identical', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['app.db', 'good.db']);
   });
 
+  it('when the copy of a WAL database is cancelled: no -wal or -shm is left beside the source', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    makeDb(file, { rows: 4000, blob: 16_000 });
+    execFileSync('python3', ['-c', 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=wal"); c.close()', file]);
+    assert.deepEqual(readdirSync(dir), ['app.db'], 'closed cleanly: no sidecars');
+    const controller = new AbortController();
+    const r = await backupDatabase(file, path.join(dir, 'copy.db'), {
+      engine: { prefer: 'python3' }, signal: controller.signal,
+      onProgress: (p) => { if (p.pages && p.pages.done < p.pages.total) controller.abort(); },
+    });
+    assert.equal(r.stopped, 'cancelled', r.message);
+    assert.deepEqual(readdirSync(dir), ['app.db']);
+    assert.equal(rowsOf(file), 4000);
+  });
+
   it('when the copy fails its proof (an index that does not match its table)', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'app.db');
