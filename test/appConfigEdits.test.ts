@@ -127,6 +127,20 @@ describe('fix edits that cannot break the code', () => {
     assert.match(out.stdout, /cannot fix c\.js:3 .*not bound to a variable/);
   });
 
+  it('Node: an exported top-level connection (export const db = new …) gets its pragma calls after the export, keeping the app\'s timeout', () => {
+    const root = tempDir();
+    write(root, 'package.json', '{"type":"module"}');
+    write(root, 'db.mjs', "import Database from 'better-sqlite3';\n\nexport const db = new Database('app.db', { timeout: 10000 });\n");
+    write(root, 'store.mjs', "import { DatabaseSync } from 'node:sqlite';\n\nexport const store = new DatabaseSync('./data.db', { timeout: 8000 });\nstore.exec('PRAGMA journal_mode=WAL');\n");
+    fixTwice(root);
+    const db = readFileSync(path.join(root, 'db.mjs'), 'utf8');
+    assert.match(db, /export const db = new Database\('app\.db', \{ timeout: 10000 \}\);\ndb\.pragma\('journal_mode = WAL'\);\n/);
+    assert.doesNotMatch(db, /busy_timeout/, 'the app\'s own 10 s timeout is kept');
+    const store = readFileSync(path.join(root, 'store.mjs'), 'utf8');
+    assert.match(store, /export const store = new DatabaseSync\('\.\/data\.db', \{ timeout: 8000 \}\);\nstore\.exec\("PRAGMA synchronous=NORMAL;"\);\n/);
+    for (const f of ['db.mjs', 'store.mjs']) execFileSync(process.execPath, ['--check', path.join(root, f)]);
+  });
+
   it('settings that do nothing are corrected only in the connection\'s own code: not on a test instance, not in a comment', () => {
     const root = tempDir();
     write(root, 'package.json', '{}');

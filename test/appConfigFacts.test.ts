@@ -173,6 +173,50 @@ DATABASES = {
     assert.doesNotMatch(fix.stdout, /b\/settings\.py.*OPTIONS is an expression/, 'unknown is not missing: nothing to add');
   });
 
+  it('Django: a later .update() of the entry or its OPTIONS replaces what the literal says: its settings are unknown and fix leaves them alone', () => {
+    const root = tempDir();
+    write(root, 'requirements.txt', 'Django==5.2\n');
+    const settings = `DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "db.sqlite3",
+        "OPTIONS": {"timeout": 20},
+    }
+}
+DATABASES["default"].update({"OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}})
+`;
+    write(root, 'a/settings.py', settings);
+    write(root, 'b/settings.py', settings.replace(/\nDATABASES\[.*\n$/, '\nDATABASES["default"]["OPTIONS"].update(timeout=30)\n'));
+    // What Django really gets: the update wins over the literal.
+    const real = execFileSync('python3', ['-c', 'import runpy,sys,json; print(json.dumps(runpy.run_path(sys.argv[1])["DATABASES"]["default"]["OPTIONS"]))', path.join(root, 'a/settings.py')], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(real), { init_command: 'PRAGMA journal_mode=WAL;' }, 'the timeout of 20 s is gone');
+    const c = connections(root);
+    for (const [file, line] of [['a/settings.py', 8], ['b/settings.py', 8]] as const) {
+      const s = c[`${file}:3`]!.settings;
+      assert.deepEqual([s.busy_timeout!.state, s.busy_timeout!.at], ['unknown', `${file}:${line}`], `${file}: ${JSON.stringify(s.busy_timeout)}`);
+      assert.equal(s.journal_mode!.state, 'unknown');
+    }
+    cli('fix', root);
+    assert.equal(readFileSync(path.join(root, 'a/settings.py'), 'utf8'), settings, 'an edit of the literal would be thrown away by the update');
+  });
+
+  it('Django: a relative NAME or sqlite:/// URL is the database beside manage.py (where Django runs), not beside settings.py', () => {
+    const root = tempDir();
+    write(root, 'requirements.txt', 'Django==5.2\ndj-database-url==2.1\n');
+    write(root, 'manage.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n');
+    write(root, 'proj/settings.py', `import dj_database_url
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3", "OPTIONS": {"timeout": 20}},
+    "other": dj_database_url.config(default="sqlite:///other.sqlite3"),
+}
+`);
+    sqliteDb(path.join(root, 'db.sqlite3'));
+    sqliteDb(path.join(root, 'other.sqlite3'));
+    const check = cli('check', root, '--require', 'busy_timeout,foreign_keys');
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.doesNotMatch(check.stdout + check.stderr, /not among the databases found/);
+  });
+
   it('Rails 8 multi-database database.yml (production: primary:, cache:) with ERB and a flow mapping is read', () => {
     const root = tempDir();
     write(root, 'Gemfile.lock', 'GEM\n  specs:\n    rails (8.0.2)\n');
@@ -201,6 +245,18 @@ test:
     assert.equal(c['config/database.yml:10']!.settings.busy_timeout!.value, '0');
     assert.equal(c['config/database.yml:11']!.scope, 'production');
     assert.equal(c['config/database.yml:14']!.scope, 'test');
+  });
+
+  it('Rails without Gemfile.lock: the version decides foreign_keys, journal_mode, synchronous and cache_size, so they are unknown, not SQLite\'s defaults', () => {
+    const root = tempDir();
+    write(root, 'Gemfile', "source 'https://rubygems.org'\ngem 'rails'\ngem 'sqlite3'\n");
+    write(root, 'config/database.yml', 'default: &default\n  adapter: sqlite3\n  timeout: 5000\n\nproduction:\n  <<: *default\n  database: storage/production.sqlite3\n');
+    const prod = connections(root)['config/database.yml:5']!;
+    for (const name of ['foreign_keys', 'journal_mode', 'synchronous', 'cache_size']) assert.equal(prod.settings[name]!.state, 'unknown', `${name}: ${JSON.stringify(prod.settings[name])}`);
+    assert.deepEqual([prod.settings.busy_timeout!.state, prod.settings.busy_timeout!.value], ['set', '5000']);
+    // Every Rails since 6.1 turns foreign keys on: an unknown version is no reason to fail the check.
+    const check = cli('check', root, '--require', 'busy_timeout,foreign_keys');
+    assert.equal(check.status, 0, check.stdout + check.stderr);
   });
 
   it('third-party trees are not the app: node_modules, vendor/, site-packages, .tox, any virtualenv; --exclude adds real globs', () => {

@@ -103,6 +103,24 @@ describe('backup DEST that must be refused', () => {
     assert.ok(lstatSync(dev).isCharacterDevice());
   });
 
+  it("refuses another database's -wal or -journal (nobody has it open), and that database keeps its committed rows", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    makeDb(file);
+    const other = path.join(dir, 'other.db');
+    makeDb(other, { rows: 10, walOnly: 5 });
+    // A backup named like the -journal of a database beside it would be taken for that database's hot journal.
+    makeDb(path.join(dir, 'plain.db'));
+    const before = snapshotTree(dir);
+    for (const dest of [`${other}-wal`, path.join(dir, 'plain.db-journal')]) {
+      const r = await backupDatabase(file, dest, { force: true });
+      assert.equal(r.outcome, 'refused', r.message);
+      assert.match(r.message, /is the -(wal|journal) of the database/);
+    }
+    assert.deepEqual(snapshotTree(dir), before);
+    assert.equal(rowsOf(other), 15);
+  });
+
   it('refuses a DEST with a non-empty -wal beside it, which SQLite would apply to the new file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'app.db');
@@ -135,6 +153,22 @@ describe('a failed --force keeps the existing backup byte-identical', () => {
     assert.match(r.message, /cancelled.*left as it was/);
     assert.equal(sha(dest), good);
     assert.deepEqual(readdirSync(dir).sort(), ['app.db', 'good.db']);
+  });
+
+  it('when the copy of a WAL database is cancelled: no -wal or -shm is left beside the source', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    makeDb(file, { rows: 4000, blob: 16_000 });
+    execFileSync('python3', ['-c', 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=wal"); c.close()', file]);
+    assert.deepEqual(readdirSync(dir), ['app.db'], 'closed cleanly: no sidecars');
+    const controller = new AbortController();
+    const r = await backupDatabase(file, path.join(dir, 'copy.db'), {
+      engine: { prefer: 'python3' }, signal: controller.signal,
+      onProgress: (p) => { if (p.pages && p.pages.done < p.pages.total) controller.abort(); },
+    });
+    assert.equal(r.stopped, 'cancelled', r.message);
+    assert.deepEqual(readdirSync(dir), ['app.db']);
+    assert.equal(rowsOf(file), 4000);
   });
 
   it('when the copy fails its proof (an index that does not match its table)', async () => {

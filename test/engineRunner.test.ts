@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { GROUP_ENV, spawnChild } from '../src/sqlite/engines/child';
@@ -26,6 +26,19 @@ c.execute("create table t(id integer primary key, v blob)")
 c.executemany("insert into t(v) values (randomblob(8000))", [()] * ${Math.round(mb * 128)})
 c.commit(); c.execute("delete from t where id % 2 = 0"); c.commit()`, file]);
 }
+
+/** The rollback journal's magic: SQLite writes it once the journal is synced, before it overwrites the database. */
+const journalMagic = (p: string) => {
+  const head = Buffer.alloc(4);
+  try {
+    const fd = openSync(p, 'r');
+    readSync(fd, head, 0, 4, 0);
+    closeSync(fd);
+  } catch {
+    return false;
+  }
+  return head.toString('hex') === 'd9d505f9';
+};
 
 async function engineFor(choice: (typeof ENGINE_CHOICES)[number]['choice']): Promise<SqlEngine> {
   const engine = await findEngine(choice);
@@ -73,6 +86,24 @@ describe('stopping an engine', () => {
     assert.deepEqual(descendantsOf(process.pid).filter((d) => seen.includes(d.pid)), []);
     const after = truth(file);
     assert.deepEqual([after.integrity, after.freelist_count, after.tables], ['ok', before.freelist_count, before.tables]);
+  });
+
+  it('a cancel while VACUUM writes back (its -journal is hot) rolls the journal back before saying nothing changed', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    makeDb(file, 100);
+    const before = readFileSync(file);
+    const controller = new AbortController();
+    // Cancel once VACUUM is overwriting the database's pages.
+    const watch = setInterval(() => {
+      if (journalMagic(`${file}-journal`)) controller.abort();
+    }, 2);
+    const r = await vacuum(file, { signal: controller.signal });
+    clearInterval(watch);
+    assert.equal(r.stopped, 'cancelled', r.message);
+    assert.match(r.message, /nothing was changed/);
+    assert.deepEqual(readdirSync(dir), ['app.db'], 'no hot journal is left beside the database');
+    assert.ok(readFileSync(file).equals(before), 'the database is byte for byte what it was');
   });
 
   it('cancelling the CLI the way the extension does kills it and the engine it started', { timeout: 60_000 }, async () => {

@@ -147,6 +147,7 @@ print(json.dumps(${READ_BACK_PY}))`], { encoding: 'utf8', cwd: root, env: { ...p
     write(root, 'requirements.txt', 'Django==5.1\n');
     write(root, 'proj/settings.py', DJANGO_SETTINGS);
     write(root, 'legacy/config/database.yml', 'production:\n  adapter: sqlite3\n  database: db/production.sqlite3\n');
+    write(root, 'legacy/Gemfile.lock', 'GEM\n  specs:\n    rails (6.1.7)\n');
     const dry = spawnSync(process.execPath, [BIN, 'fix', root, '--dry-run'], { encoding: 'utf8' });
     assert.equal(dry.status, 3);
     assert.match(dry.stdout, /^--- a\/proj\/settings\.py\n\+\+\+ b\/proj\/settings\.py\n@@/m);

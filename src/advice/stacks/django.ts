@@ -25,6 +25,8 @@ export interface DjangoProject { root: string; version?: [number, number] }
 export function analyseDjango(f: PyFile, rootAbs: string, project: DjangoProject, receivers: readonly Receiver[], receiverOwner: Map<string, ConnectionFinding>): ConnectionFinding[] {
   const names = moduleNames(f.tree.rootNode);
   const baseDir = resolveBaseDir(names, path.join(rootAbs, path.dirname(f.rel)));
+  // A relative path is opened from the working directory: Django runs from its project root (manage.py), not from the settings' folder.
+  const cwd = path.join(rootAbs, project.root);
   const out: ConnectionFinding[] = [];
   for (const e of djangoEntries(f.tree.rootNode, f.rel, names, f.text)) {
     const mine = receivers.filter((r) => r.project === project.root);
@@ -32,7 +34,7 @@ export function analyseDjango(f: PyFile, rootAbs: string, project: DjangoProject
       for (const [k, v] of Object.entries(judgedFrom(r.pragmas, `${r.rel}:${r.line}`))) if (!e.observed.set[k as keyof typeof e.observed.set]) e.observed.set[k as keyof typeof e.observed.set] = v;
     }
     const nameText = e.name?.text ?? '';
-    const database = e.name ? resolveName(e.name, names, baseDir) : undefined;
+    const database = e.name ? resolveName(e.name, names, baseDir, cwd) : undefined;
     const finding: ConnectionFinding = {
       stack: 'django', driver: 'django', scope: scopeOf(f.rel, database === undefined && /:memory:/.test(nameText) ? ':memory:' : database, /(^|\/)(dev|development|local)(_settings)?\.py$/.test(f.rel) ? 'development' : 'production'),
       file: f.rel, line: lineOfNode(e.engine), databaseExpr: nameText, database,
@@ -49,7 +51,7 @@ export function analyseDjango(f: PyFile, rootAbs: string, project: DjangoProject
     setSpans(finding, [e.entry, e.options, e.initCommand?.node].filter((n): n is Node => !!n).map((n) => [n.startIndex, n.endIndex]));
     out.push(finding);
   }
-  out.push(...djangoUrls(f, names, rootAbs));
+  out.push(...djangoUrls(f, names, cwd));
   return out;
 }
 
@@ -151,7 +153,7 @@ function planReceiver(f: PyFile, project: DjangoProject, finding: ConnectionFind
   return { title: `Set ${missing.map((m) => m.name).join(', ')} on every Django connection (connection_created receiver)`, edits: [{ start: trimmed, end: f.text.length, text: lines.join(eol) }] };
 }
 
-function djangoUrls(f: PyFile, names: PyNames, rootAbs: string): ConnectionFinding[] {
+function djangoUrls(f: PyFile, names: PyNames, cwd: string): ConnectionFinding[] {
   const out: ConnectionFinding[] = [];
   for (const c of f.tree.rootNode.descendantsOfType('call')) {
     if (!c || !/dj_database_url\.(config|parse)$/.test(c.childForFieldName('function')?.text ?? '')) continue;
@@ -159,7 +161,7 @@ function djangoUrls(f: PyFile, names: PyNames, rootAbs: string): ConnectionFindi
       const v = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
       const url = v ? resolvePy(v, names) : [];
       const text = literal(url);
-      if (text?.startsWith('sqlite://')) out.push(fromUrl(text, f.rel, lineOfNode(c), path.join(rootAbs, path.dirname(f.rel))));
+      if (text?.startsWith('sqlite://')) out.push(fromUrl(text, f.rel, lineOfNode(c), cwd));
     }
   }
   return out;
@@ -199,13 +201,13 @@ function resolveBaseDir(names: PyNames, fileDir: string): string | undefined {
 }
 
 /** NAME as a path: a literal, `BASE_DIR / "x"`, `os.path.join(BASE_DIR, "x")`, str(...) of either. */
-function resolveName(node: Node, names: PyNames, baseDir: string | undefined): string | undefined {
+function resolveName(node: Node, names: PyNames, baseDir: string | undefined, cwd: string): string | undefined {
   let n = node;
   if (n.type === 'call' && n.childForFieldName('function')?.text === 'str') n = n.childForFieldName('arguments')?.namedChildren[0] ?? n;
   const whole = resolvePy(n, names);
   if (whole.length && whole.every((p) => !isUnknown(p))) {
     const s = whole.map((p) => (p as { text: string }).text).join('');
-    return s === ':memory:' ? undefined : path.isAbsolute(s) ? s : baseDir ? path.join(baseDir, s) : undefined;
+    return s === ':memory:' ? undefined : path.resolve(cwd, s);
   }
   const parts: string[] = [];
   if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '/') {

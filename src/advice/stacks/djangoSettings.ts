@@ -93,9 +93,26 @@ export function djangoEntries(root: Node, rel: string, names: PyNames, text: str
       for (const o of overrides) values.set(o.key, o.value);
       readOptions(e, values, rel, names);
     }
+    const mutation = binding && laterMutation(root, entry, [...binding, 'OPTIONS'], names);
+    // `DATABASES["default"].update({...})` and the like may replace what the literal says: every setting is then the run's.
+    if (mutation) e.observed = { set: {}, unknown: {}, allUnknown: { expression: mutation.text, at: `${rel}:${lineOfNode(mutation)}` } };
     out.push(e);
   }
   return out;
+}
+
+const MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
+
+/** A later `X.update(…)` (or another mutating dict method) on the OPTIONS path or a dict that holds it. */
+function laterMutation(root: Node, entry: Node, optionsPath: string[], names: PyNames): Node | undefined {
+  for (const call of root.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || call.startIndex < entry.endIndex || fn?.type !== 'attribute' || !MUTATORS.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const object = fn.childForFieldName('object')!;
+    const path = object.type === 'identifier' ? [object.text] : subscriptPath(object, names);
+    if (path && path.length <= optionsPath.length && path.every((k, i) => optionsPath[i] === k)) return call;
+  }
+  return undefined;
 }
 
 function readOptions(e: DjangoEntry, values: Map<string, Node>, rel: string, names: PyNames): void {

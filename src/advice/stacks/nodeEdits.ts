@@ -30,8 +30,10 @@ export function planNodePragmas(f: JsFile, expr: Node, statement: Node | undefin
   if (!name || !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(name)) {
     return `the database is not bound to a plain variable (${statement.text.slice(0, 80)}): set ${list} on it after it is created`;
   }
+  // `export const db = new …` is one statement: the calls go after the export, which is what sits in the program.
+  if (statement.parent?.type === 'export_statement') statement = statement.parent;
   // The statement must sit in a block or the program: an arrow function's expression body has no place for another statement.
-  const container = statement.type === 'export_statement' ? statement.parent : statement.parent;
+  const container = statement.parent;
   if (!container || !/^(program|statement_block|switch_case)$/.test(container.type)) return `the statement that creates the database is not in a block: set ${list} after it by hand`;
   const indent = /^[ \t]*/.exec(f.text.slice(lineStart(f.text, statement.startIndex)))![0];
   const calls = driverId === 'better-sqlite3'

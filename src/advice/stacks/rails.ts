@@ -30,6 +30,8 @@ function blankErb(text: string): { text: string; erb: { start: number; end: numb
   return { text: out, erb };
 }
 
+const VERSION_DECIDES = ['foreign_keys', 'journal_mode', 'synchronous', 'cache_size'] as const;
+
 export async function parseDatabaseYml(text: string, rel: string, root: string, railsVersion?: string): Promise<ConnectionFinding[]> {
   const { parseDocument, isMap, isAlias, isScalar, isSeq } = await import('yaml');
   const blanked = blankErb(text);
@@ -106,6 +108,10 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
           } else if (v.unknown && (SETTING_NAMES as readonly string[]).includes(name)) observed.unknown[name as SettingName] = { expression: v.unknown, at: `${rel}:${lineAt(v.at!)}` };
         }
       }
+      // Without Gemfile.lock the version is unknown, and it decides these (7.1+ sets them all; every Rails since 6.1 turns foreign keys on).
+      if (!railsVersion) {
+        for (const name of VERSION_DECIDES) if (!observed.set[name] && !observed.unknown[name]) observed.unknown[name] = { expression: 'the Rails version (no Gemfile.lock)' };
+      }
       const envName = db.name.split('.')[0]!;
       const scope: Scope = envName === 'test' || dbPath.value === ':memory:' ? 'test' : envName === 'development' ? 'development' : 'production';
       const finding: ConnectionFinding = {
@@ -114,7 +120,7 @@ export async function parseDatabaseYml(text: string, rel: string, root: string, 
         database: dbPath.value && dbPath.value !== ':memory:' ? path.resolve(railsRoot, dbPath.value) : undefined,
         pragmas, settings: effectiveSettings('rails', observed),
         notes: [
-          railsVersion ? `Rails ${railsVersion} (Gemfile.lock)` : 'Rails version unknown (no Gemfile.lock): 7.1+ defaults not assumed',
+          railsVersion ? `Rails ${railsVersion} (Gemfile.lock)` : 'Rails version unknown (no Gemfile.lock): what the version decides is unknown',
           ...(computedAdapter ? [`the adapter is chosen at run time (${adapterOf.unknown}): these are the facts when it is sqlite3`] : []),
         ],
       };

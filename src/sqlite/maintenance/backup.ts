@@ -8,6 +8,7 @@ import { formatBytes } from '../format';
 import { TABLE_NAMES_SQL, TableCount, countStatements, countsFrom, tableNames } from '../rowCounts';
 import { shellCommand } from '../shellQuote';
 import { readDatabaseState } from '../state';
+import { settleAfterStop } from './afterStop';
 import { removeWithSidecars, syncFile, syncFolder, tempBeside } from './atomicFile';
 import { Target, removeStaleSidecars, resolveTarget, targetUnchanged } from './backupTarget';
 import { FreeSpace, spaceBlocker } from './diskSpace';
@@ -71,7 +72,10 @@ export async function backupDatabase(file: string, dest: string, options: Backup
   try {
     const copied = await copySnapshot(engine, file, tmp, busyTimeoutMs, options);
     if (typeof copied === 'string') return refuse(copied, { engine: engine.label });
-    if (!('tables' in copied)) return refuse(describeOutcome(copied, busyTimeoutMs), { engine: engine.label, stopped: copied.code });
+    if (!('tables' in copied)) {
+      await settleAfterStop(engine, file, state, busyTimeoutMs);
+      return refuse(describeOutcome(copied, busyTimeoutMs), { engine: engine.label, stopped: copied.code });
+    }
     const proof = await prove(engine, tmp, journalMode, copied.tables, busyTimeoutMs);
     const detail = { engine: engine.label, source: copied.tables, verified: proof.verified, pages: proof.pages };
     if (proof.problem) return refuse(`the copy did not pass its proof (${proof.problem}); it was deleted`, detail);

@@ -9,8 +9,9 @@ import { processesWithOpen } from '../openers';
  * and -journal (by path and by device and inode, so a hard link or a
  * symlinked folder is seen through), anything that is not a regular file
  * (a FIFO, a device, a folder, a dangling symlink), an existing file without
- * `replace`, a DEST another process has open, and a DEST with a non-empty
- * -wal or -journal beside it (SQLite would apply them to the new file).
+ * `replace`, a DEST another process has open, a DEST with a non-empty
+ * -wal or -journal beside it (SQLite would apply them to the new file), and
+ * a DEST named like a sidecar of another database beside it.
  */
 export const SIDECARS = ['-wal', '-shm', '-journal'] as const;
 
@@ -76,6 +77,11 @@ export async function resolveTarget(source: string, dest: string, replace: boole
     if (real === p || (stat && s && same(stat, s))) return `${given} is ${names[i]} (${p})`;
   }
   if (stat && !stat.isFile()) return `${given} is ${kindOf(stat)}; only a regular file can be replaced by a database`;
+  // Beside a database, a file named like its sidecar is that sidecar to SQLite: replacing a -wal drops its commits, a new -journal is "rolled back" into it.
+  for (const suffix of SIDECARS) {
+    const owner = real.endsWith(suffix) ? await lstatOrNone(real.slice(0, -suffix.length)) : undefined;
+    if (owner?.isFile()) return `${given} is the ${suffix} of the database ${real.slice(0, -suffix.length)}; choose another name`;
+  }
   if (stat && !replace) return `${given} already exists (use --force to replace it)`;
   if (stat) {
     const open = await processesWithOpen([real, ...SIDECARS.map((s) => `${real}${s}`)]);

@@ -9,6 +9,7 @@ import { readLockHolders } from '../lockHolders';
 import { processesWithOpen } from '../openers';
 import { estimateVacuumSavings } from '../space';
 import { DatabaseState, readDatabaseState } from '../state';
+import { settleAfterStop } from './afterStop';
 import { removeWithSidecars, syncFile, syncFolder, tempBeside } from './atomicFile';
 import { Target, resolveTarget, targetUnchanged } from './backupTarget';
 import { FreeSpace, spaceBlocker } from './diskSpace';
@@ -106,6 +107,7 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   if (ran.code !== 'ok') {
     const why = describeOutcome(ran, busyTimeoutMs);
     if (step.output) await removeWithSidecars(step.output.tmp);
+    await settleAfterStop(engine, file, before, busyTimeoutMs);
     // Say what is true now: a step before the failing one may have taken effect (e.g. leaving WAL).
     const now = snap(await readDatabaseState(file));
     const changed = (Object.keys(now) as (keyof Snapshot)[]).filter((k) => k !== 'fileBytes' && now[k] !== base.before[k]);
