@@ -9,7 +9,7 @@ import { findEngine } from '../src/sqlite/engines/select';
 import { vacuum } from '../src/sqlite/maintenance/rebuild';
 import { ENGINE_CHOICES } from './helpers/engines';
 import { tempDir, truth } from './helpers/fixtures';
-import { descendantsOf, survivors } from './helpers/processes';
+import { descendantsOf, survivors, survivorsAfterKill } from './helpers/processes';
 
 /**
  * The one runner every SQLite child goes through: what each engine's
@@ -124,8 +124,7 @@ describe('stopping an engine', () => {
     });
     assert.equal(exit.stop, 'cancelled');
     assert.ok(engineSeen, 'an engine was running under the CLI');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(survivors(group, file), []);
+    assert.deepEqual(await survivorsAfterKill(group, file), []);
     const after = truth(file);
     assert.deepEqual([after.integrity, after.tables], ['ok', before.tables]);
     // A kill that lands while VACUUM overwrites pages leaves a hot -journal (SQLite's crash safety, rolled back

@@ -8,7 +8,7 @@ import { backupDatabase } from '../src/sqlite/maintenance/backup';
 import { setAutoVacuum, setPageSize, vacuum } from '../src/sqlite/maintenance/rebuild';
 import { GROUP_ENV } from '../src/sqlite/engines/child';
 import { snapshotTree, startPython, tempDir, truth } from './helpers/fixtures';
-import { survivors } from './helpers/processes';
+import { survivorsAfterKill } from './helpers/processes';
 
 /**
  * Backup, VACUUM and persistent settings with the same safety as journal
@@ -191,8 +191,7 @@ describe('killed at random moments', () => {
       await new Promise((r) => setTimeout(r, Math.floor(random() * 400)));
       try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already done */ }
       await exited;
-      await new Promise((r) => setTimeout(r, 20));
-      assert.deepEqual(survivors(child.pid!, file), [], `after kill ${i}: no engine outlives the group`);
+      assert.deepEqual(await survivorsAfterKill(child.pid!, file), [], `after kill ${i}: no engine outlives the group`);
       const t = truth(file);
       assert.equal(t.integrity, 'ok', `after kill ${i} (${args[0]})`);
       assert.deepEqual(t.tables, rows, `after kill ${i} (${args[0]})`);

@@ -36,3 +36,17 @@ export function descendantsOf(pid: number): ProcInfo[] {
 export function survivors(pgrp: number, text: string): ProcInfo[] {
   return processes().filter((p) => p.pid !== process.pid && (p.pgrp === pgrp || p.cmdline.includes(text)));
 }
+
+/**
+ * Survivors once the kernel has finished a kill: a SIGKILLed process in an
+ * uninterruptible read (a loaded machine loading python3's modules) is still
+ * listed for a moment. A real orphan is still there after `withinMs`.
+ */
+export async function survivorsAfterKill(pgrp: number, text: string, withinMs = 2000): Promise<ProcInfo[]> {
+  const end = Date.now() + withinMs;
+  for (;;) {
+    const left = survivors(pgrp, text);
+    if (!left.length || Date.now() >= end) return left;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
