@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { GROUP_ENV, spawnChild } from '../src/sqlite/engines/child';
 import { SqlEngine } from '../src/sqlite/engines/engine';
 import { findEngine } from '../src/sqlite/engines/select';
-import { vacuum } from '../src/sqlite/maintenance/rebuild';
+import { vacuum } from '../src/sqlite/write/rebuild';
 import { ENGINE_CHOICES } from './helpers/engines';
 import { tempDir, truth } from './helpers/fixtures';
 import { descendantsOf, survivors } from './helpers/processes';

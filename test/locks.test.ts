@@ -3,8 +3,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readLockHolders } from '../src/sqlite/lockHolders';
-import { LiveSample, LiveSampler } from '../src/sqlite/liveSampler';
+import { readLockHolders } from '../src/sqlite/live/lockHolders';
+import { LiveSample, LiveSampler } from '../src/sqlite/live/liveSampler';
 import { snapshotTree, startPython, tempDir } from './helpers/fixtures';
 
 /**

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseWebviewMessage } from '../src/shared/protocol';
-import { DatabaseModel } from '../src/ui/model';
-import { statusBarText, summarize } from '../src/ui/viewModel';
+import { DatabaseModel } from '../src/ui/services/model';
+import { statusBarText, summarize } from '../src/ui/services/viewModel';
 import { makeFixtures, startPython } from './helpers/fixtures';
 
 describe('what the tree, panel and status bar say (view models)', () => {

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { AppFindings } from './findings';
 import { findingsFor } from './checks';
-import { shellCommand } from '../sqlite/shellQuote';
+import { shellCommand } from '../sqlite/os/shellQuote';
 
 /**
  * A litestream.yml for one database, and the preconditions Litestream

@@ -1,5 +1,5 @@
 import { PRODUCTION_PRAGMAS, RECOMMENDED } from './recommended';
-import { goParams } from './stacks/goParams';
+import { goParams } from './stacks/go/goParams';
 
 /**
  * Per-connection settings for production, as code for each stack: WAL is

@@ -1,11 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeError } from '../sqlite/errors';
-import { setBlockingIo } from '../sqlite/fileio';
+import { describeError } from '../sqlite/os/errors';
+import { setBlockingIo } from '../sqlite/os/fileio';
 import { CliIo, guardProcessOutput, processIo } from './io';
 import type { WriteCommandOptions } from './walCommand';
 import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
-import type { CheckpointMode } from '../sqlite/journalMode';
+import type { CheckpointMode } from '../sqlite/write/journalMode';
 import { version } from '../../package.json';
 
 // Each command's module is imported when that command runs (esbuild keeps
