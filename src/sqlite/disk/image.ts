@@ -1,6 +1,7 @@
 import { withFile } from '../os/fileio';
 import { formatBytes } from '../../shared/format';
-import { CHANGING_WHILE_READ, readConsistently } from './consistentRead';
+import { readConsistently } from './consistentRead';
+import { addStateProblem, stateProblem } from './stateProblems';
 import { DatabaseLayers, DatabaseState, readDatabaseLayersOnce } from './state';
 import { OverlayFiles, overlayPages } from './pageLayers';
 
@@ -23,7 +24,7 @@ export interface DatabaseImage {
 export async function readDatabaseImage(path: string, maxBytes: number): Promise<DatabaseImage> {
   // One consistency check around both reads: the layers and the pages must come from the same moment.
   const result = await readConsistently(path, async () => assemble(path, await readDatabaseLayersOnce(path, { withLocks: true, walVerify: 'full' }), maxBytes));
-  if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
+  if (!result.stable) addStateProblem(result.value.state, stateProblem('changing'));
   return { ...result.value, stable: result.stable };
 }
 

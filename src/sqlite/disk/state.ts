@@ -3,7 +3,8 @@ import { ReadOnlyFile, realPathOf, statIfExists, withFile, withFileIfExists } fr
 import { DatabaseHeader, HEADER_SIZE, pageCountFromFile, parseHeader } from './header';
 import { JournalState, RollbackIndex, classifyJournal, indexRollback, readRollbackPage } from './journal';
 import { FileLocks, readSqliteLocks, shmIsLive } from '../os/locks';
-import { CHANGING_WHILE_READ, readConsistently } from './consistentRead';
+import { readConsistently } from './consistentRead';
+import { StateProblem, addStateProblem, stateProblem, stateProblemText } from './stateProblems';
 import { WalPageMap, WalSummary, WalVerify, indexWal, mayUseIndex, readWalPage, summarizeWal } from './wal';
 import type { WalFollower } from './walFollower';
 import { SHM_HEADER_BYTES, ShmIndex, parseShm, shmBytesFor } from './shm';
@@ -30,6 +31,9 @@ export interface DatabaseState extends FilePragmas {
   hotJournal: boolean;
   /** Other processes' SQLite locks on the file (Linux only). */
   locks?: FileLocks;
+  /** What is wrong, as data: decisions read these. */
+  issues: StateProblem[];
+  /** The same problems in words (stateProblemText), for the surfaces that print them. */
   problems: string[];
 }
 
@@ -61,7 +65,7 @@ export interface ReadOptions {
 
 export async function readDatabaseState(path: string, options: ReadOptions = {}): Promise<DatabaseState> {
   const result = await readConsistently(path, () => readDatabaseLayersOnce(path, options), options.realPath);
-  if (!result.stable) result.value.state.problems.push(CHANGING_WHILE_READ);
+  if (!result.stable) addStateProblem(result.value.state, stateProblem('changing'));
   return result.value.state;
 }
 
@@ -72,7 +76,7 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
     const fileHeader = parseHeader(first, path, db.size);
     const realPath = options.realPath ?? (await realPathOf(path));
     const { sidecars, special } = await findSidecars(realPath);
-    const problems: string[] = special.map((p) => `${p} is not a regular file (a pipe, socket or device): SQLite would block or fail on it; remove it`);
+    const issues: StateProblem[] = special.map((p) => stateProblem('not-a-file', { path: p }));
     const locks = options.withLocks || sidecars.journal ? await readSqliteLocks({ path: realPath, dev: db.dev, ino: db.ino }) : undefined;
 
     let header = fileHeader;
@@ -90,9 +94,9 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
         pageCount = rollback.truncateToPages;
       }
     }
-    if (header.writeVersion > 2) problems.push(`read-only for this SQLite version: the header's write format version is ${header.writeVersion} (SQLite knows 1 and 2), so SQLite opens it read-only`);
+    if (header.writeVersion > 2) issues.push(stateProblem('newer-write-format', { writeVersion: header.writeVersion }));
     const hotJournal = journal?.status === 'hot';
-    if (hotJournal) problems.push(`${journal!.explanation}.`);
+    if (hotJournal) issues.push(stateProblem('hot-journal', { explanation: journal!.explanation }));
 
     // pager.c opens a WAL whenever a -wal file exists beside a non-empty database.
     const verify = options.walVerify ?? 'index-if-large';
@@ -100,9 +104,9 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
     const walPageMap: WalPageMap | undefined = sidecars.wal && (await withFileIfExists(sidecars.wal.path, 'log', (w) => (options.walFollower ? options.walFollower.index(w, shm) : indexWal(w, shm, verify))));
     if (walPageMap) {
       if (walPageMap.invalidReason) {
-        problems.push(`-wal file ignored: ${walPageMap.invalidReason}; SQLite will reset it`);
+        issues.push(stateProblem('wal-ignored', { reason: walPageMap.invalidReason }));
       } else if (walPageMap.header && walPageMap.header.pageSize !== header.pageSize && walPageMap.committedFrames > 0) {
-        problems.push(`-wal page size ${walPageMap.header.pageSize} differs from the database page size ${header.pageSize}`);
+        issues.push(stateProblem('wal-page-size', { walPageSize: walPageMap.header.pageSize, pageSize: header.pageSize }));
       } else if (walPageMap.committedFrames > 0) {
         pageCount = walPageMap.dbPagesAfterCommit!;
         const page1Offset = walPageMap.latestPageOffset.get(1);
@@ -112,15 +116,15 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
       }
       // A transaction being written right now (a connection holds the wal-index) is no problem.
       if (walPageMap.uncommittedFrames > 0 && !(sidecars.shm && (await shmIsLive(sidecars.shm.path)))) {
-        problems.push(`-wal ends with ${walPageMap.uncommittedFrames} frame(s) of a transaction that never committed; SQLite ignores them`);
+        issues.push(stateProblem('wal-uncommitted', { frames: walPageMap.uncommittedFrames }));
       }
     }
 
     const walCovers = (walPageMap?.committedFrames ?? 0) > 0;
     if (!walCovers && !rollback && fileHeader.pageCountValid && fileHeader.headerPageCount > filePages) {
-      problems.push(`file is truncated: the header says ${fileHeader.headerPageCount} pages but the file holds ${filePages}; SQLite will report "database disk image is malformed"`);
+      issues.push(stateProblem('truncated', { headerPages: fileHeader.headerPageCount, filePages }));
     } else if (db.size % fileHeader.pageSize !== 0) {
-      problems.push(`file size ${db.size} is not a multiple of the page size ${fileHeader.pageSize} (truncated, or bytes appended)`);
+      issues.push(stateProblem('size-not-page-multiple', { fileBytes: db.size, pageSize: fileHeader.pageSize }));
     }
 
     const state: DatabaseState = {
@@ -145,7 +149,8 @@ export async function readDatabaseLayersOnce(path: string, options: ReadOptions)
       journal,
       hotJournal,
       locks,
-      problems,
+      issues,
+      problems: issues.map(stateProblemText),
     };
     return { state, walPageMap: walCovers ? walPageMap : undefined, rollback };
   });

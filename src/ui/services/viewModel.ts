@@ -21,7 +21,7 @@ export type Entry = Located & ({ state: DatabaseState; error?: undefined; errorC
 export function statusOf(e: Entry): DatabaseStatus {
   if (!e.state) return e.errorCode === 'bad-header' || e.errorCode === 'truncated' ? 'corrupt' : 'unreadable';
   if (e.state.hotJournal) return 'hot-journal';
-  if (e.state.problems.some((p) => /truncated|malformed|corrupt|not a multiple/.test(p))) return 'corrupt';
+  if (e.state.issues.some((p) => p.severity === 'damage')) return 'corrupt';
   return e.state.journalMode === 'wal' ? 'ok' : 'not-wal';
 }
 
