@@ -113,19 +113,25 @@ export async function readLockHolders(file: string, options: HolderOptions = {})
   const walBytes = walStat?.size ?? 0;
   const wal = shm && live ? { bytes: walBytes, frameBytes, lastFrame: shm.mxFrame, backfilled: shm.nBackfill, pendingFrames: Math.max(0, shm.mxFrame - shm.nBackfill) } : undefined;
   const report: LockReport = { ...base, supported: true, processes, walReaders, ...(wal && { wal }), diagnosis: [] };
-  report.diagnosis = diagnose(report, state);
+  report.diagnosis = diagnose(report, state).map((d) => d.text);
   return report;
 }
 
+export type DiagnosisCode = 'committing' | 'writing' | 'checkpointing' | 'frames-held' | 'frames-pending' | 'stale-wal-bytes' | 'not-open';
+/** One thing the locks and marks mean: the code for decisions, the words for a person. */
+export interface Diagnosis { code: DiagnosisCode; text: string }
+/** What keeps a checkpoint from finishing. */
+export const HOLDS_CHECKPOINT_BACK: ReadonlySet<DiagnosisCode> = new Set(['committing', 'writing', 'frames-held']);
+
 /** What the locks and marks mean, in words a person acts on. */
-export function diagnose(r: LockReport, state: DatabaseState): string[] {
-  const out: string[] = [];
+export function diagnose(r: LockReport, state: DatabaseState): Diagnosis[] {
+  const out: Diagnosis[] = [];
   const who = (p: LockHolder) => `pid ${p.pid} \`${p.command}\``;
   for (const p of r.processes) {
-    if (p.locks.includes('EXCLUSIVE') || p.locks.includes('PENDING')) out.push(`${who(p)} is committing (${p.locks.includes('EXCLUSIVE') ? 'EXCLUSIVE' : 'PENDING'}): new readers wait until it finishes`);
-    else if (p.locks.includes('RESERVED')) out.push(`${who(p)} is in a write transaction (RESERVED): other writers wait (busy_timeout) or get "database is locked"`);
-    else if (p.locks.includes('WRITE')) out.push(`${who(p)} is in a write transaction (WRITE): other writers wait (busy_timeout) or get "database is locked"; readers are not blocked`);
-    if (p.locks.includes('CHECKPOINT')) out.push(`${who(p)} is running a checkpoint`);
+    if (p.locks.includes('EXCLUSIVE') || p.locks.includes('PENDING')) out.push({ code: 'committing', text: `${who(p)} is committing (${p.locks.includes('EXCLUSIVE') ? 'EXCLUSIVE' : 'PENDING'}): new readers wait until it finishes` });
+    else if (p.locks.includes('RESERVED')) out.push({ code: 'writing', text: `${who(p)} is in a write transaction (RESERVED): other writers wait (busy_timeout) or get "database is locked"` });
+    else if (p.locks.includes('WRITE')) out.push({ code: 'writing', text: `${who(p)} is in a write transaction (WRITE): other writers wait (busy_timeout) or get "database is locked"; readers are not blocked` });
+    if (p.locks.includes('CHECKPOINT')) out.push({ code: 'checkpointing', text: `${who(p)} is running a checkpoint` });
   }
   if (r.wal && r.wal.pendingFrames > 0) {
     // A checkpoint copies frames only up to the oldest snapshot still being read.
@@ -134,16 +140,16 @@ export function diagnose(r: LockReport, state: DatabaseState): string[] {
     if (held && oldest !== undefined && oldest < r.wal.lastFrame) {
       const blocked = r.wal.lastFrame - oldest;
       const names = held.pids.map((pid) => who(r.processes.find((p) => p.pid === pid)!)).join(', ');
-      out.push(`${blocked.toLocaleString('en-US')} frame(s) (${formatBytes(blocked * r.wal.frameBytes)}) cannot be checkpointed: ${names} ${held.pids.length > 1 ? 'read a snapshot' : 'reads a snapshot'} ending at ${held.frame === 0 ? 'the database file (before the WAL)' : `frame ${held.frame.toLocaleString('en-US')}`}; the -wal keeps growing until that read transaction ends`);
+      out.push({ code: 'frames-held', text: `${blocked.toLocaleString('en-US')} frame(s) (${formatBytes(blocked * r.wal.frameBytes)}) cannot be checkpointed: ${names} ${held.pids.length > 1 ? 'read a snapshot' : 'reads a snapshot'} ending at ${held.frame === 0 ? 'the database file (before the WAL)' : `frame ${held.frame.toLocaleString('en-US')}`}; the -wal keeps growing until that read transaction ends` });
     } else {
-      out.push(`${r.wal.pendingFrames.toLocaleString('en-US')} frame(s) (${formatBytes(r.wal.pendingFrames * r.wal.frameBytes)}) not yet checkpointed; no reader holds them back, so the next checkpoint can copy them`);
+      out.push({ code: 'frames-pending', text: `${r.wal.pendingFrames.toLocaleString('en-US')} frame(s) (${formatBytes(r.wal.pendingFrames * r.wal.frameBytes)}) not yet checkpointed; no reader holds them back, so the next checkpoint can copy them` });
     }
   }
   const validBytes = state.wal?.header ? 32 + state.wal.validFrames * (state.wal.header.pageSize + 24) : undefined;
   const walBytes = state.sidecars.wal?.bytes ?? 0;
   if (validBytes !== undefined && walBytes > 2 * validBytes && walBytes - validBytes > 1024 * 1024) {
-    out.push(`the -wal is ${formatBytes(walBytes)} but only ${formatBytes(validBytes)} holds frames of the current log: the rest is left from before the last reset (SQLite reuses the file; a TRUNCATE checkpoint or PRAGMA journal_size_limit shrinks it)`);
+    out.push({ code: 'stale-wal-bytes', text: `the -wal is ${formatBytes(walBytes)} but only ${formatBytes(validBytes)} holds frames of the current log: the rest is left from before the last reset (SQLite reuses the file; a TRUNCATE checkpoint or PRAGMA journal_size_limit shrinks it)` });
   }
-  if (!r.processes.length) out.push('no process has the database open');
+  if (!r.processes.length) out.push({ code: 'not-open', text: 'no process has the database open' });
   return out;
 }

@@ -1,7 +1,7 @@
 import { EngineChoice, findEngine } from '../engines/select';
 import { EngineError, SqlEngine } from '../engines/engine';
 import { WAL_RESET_BUG } from '../../advice/knowledge/knownBugs';
-import { readLockHolders } from '../live/lockHolders';
+import { HOLDS_CHECKPOINT_BACK, diagnose, readLockHolders } from '../live/lockHolders';
 import { Intent, Preflight, PreflightOptions, preflight } from './preflight';
 import { shellCommand } from '../os/shellQuote';
 import { DatabaseState, JournalMode, readDatabaseState } from '../disk/state';
@@ -233,7 +233,8 @@ async function checkpointResult(engine: SqlEngine, file: string, mode: Checkpoin
   const holders = others.length ? ` (open in pid ${others.join(', ')})` : '';
   const label = mode === 'AUTO' ? `PASSIVE${truncated ? ' + TRUNCATE' : ''}` : mode;
   // Who holds the frames back, from the lock bytes and reader marks (Linux), when it can be told.
-  const why = framesLeft > 0 || busy ? (await readLockHolders(file, { openFiles: false }).catch(() => undefined))?.diagnosis.find((d) => /cannot be checkpointed|write transaction|committing/.test(d)) : undefined;
+  const holdersReport = framesLeft > 0 || busy ? await readLockHolders(file, { openFiles: false, state: after }).catch(() => undefined) : undefined;
+  const why = holdersReport && diagnose(holdersReport, after).find((d) => HOLDS_CHECKPOINT_BACK.has(d.code))?.text;
   const message = framesLeft > 0 || busy
     ? `Checkpoint (${label}) could not finish: ${checkpointedFrames} of ${logFrames} frame(s) copied, ${framesLeft} left, because another connection${holders} is reading an older snapshot or writing${why ? ` (${why})` : ''}. Nothing is lost; the rest is copied once it finishes.`
     : `Checkpoint (${label}) done: ${checkpointedFrames} of ${logFrames} frame(s) copied into the database${truncated ? ', -wal emptied' : ''}.`;
