@@ -255,7 +255,7 @@ function refusalFor(err: EngineError, intent: Intent, waitedMs: number, pre: Pre
       next: 'Try again when the app is idle, or raise the busy timeout.',
     };
   }
-  if (/readonly|read-only|unable to open/i.test(err.message)) {
+  if (err.cannotWrite) {
     return { message: `Refused: SQLite cannot write here (${err.message}).`, next: 'Check the permissions of the file and its folder.' };
   }
   return { message: `Refused: SQLite reported "${err.message}"; nothing was changed.`, next: 'Inspect the database for corruption (sqlite-doctor inspect --integrity full) before trying again.' };
