@@ -1,6 +1,6 @@
 // Times header-only inspection inside one process, as the scanner and the
 // extension use it: the first (cold) call, then the median of 20 warm calls.
-import { inspectDatabase } from '../src/sqlite/inspect';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
 
 async function main(): Promise<void> {
   const file = process.argv[2]!;

@@ -3,9 +3,9 @@
 // sampled 4 times a second by LiveSampler, against the obvious way in the
 // same run: re-reading each database's state and walking /proc/PID/fd every tick.
 import * as path from 'node:path';
-import { LiveSampler } from '../src/sqlite/liveSampler';
-import { readLockHolders } from '../src/sqlite/lockHolders';
-import { readDatabaseState } from '../src/sqlite/state';
+import { LiveSampler } from '../src/sqlite/live/liveSampler';
+import { readLockHolders } from '../src/sqlite/live/lockHolders';
+import { readDatabaseState } from '../src/sqlite/disk/state';
 import { startPython, tempDir } from '../test/helpers/fixtures';
 
 const APP = String.raw`

@@ -4,7 +4,7 @@
 // strategies differ only in how folders are listed. Prints JSON medians.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { setBlockingIo } from '../src/sqlite/fileio';
+import { setBlockingIo } from '../src/sqlite/os/fileio';
 import { scanWorkspace } from '../src/workspace/scan';
 
 const [dir, roundsArg] = process.argv.slice(2) as [string, string];

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { adviseDatabase } from '../src/advice/checks';
 import { connectionSnippets } from '../src/advice/snippets';
-import { inspectDatabase } from '../src/sqlite/inspect';
-import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
-import { DatabaseModel } from '../src/ui/model';
-import { summarize } from '../src/ui/viewModel';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
+import { WAL_EXPLAINED } from '../src/advice/knowledge/walExplained';
+import { DatabaseModel } from '../src/ui/services/model';
+import { summarize } from '../src/ui/services/viewModel';
 import { openPanel } from '../test/helpers/panelHarness';
 
 async function main(): Promise<void> {

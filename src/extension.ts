@@ -1,19 +1,19 @@
 import * as vscode from 'vscode';
 import * as commands from './ui/commands';
 import { bindContextKeys } from './ui/contextKeys';
-import { DatabaseModel } from './ui/model';
+import { DatabaseModel } from './ui/services/model';
 import { PANEL_VIEW_TYPE, PanelHost, StatusPanel } from './ui/panel';
 import { createStatusBar } from './ui/statusBar';
 import { DatabaseTree } from './ui/tree';
 import { watchDatabases } from './ui/watcher';
-import { createAdvisor } from './ui/advisor';
+import { createAdvisor } from './ui/services/advisor';
 import { AppDiagnostics } from './ui/appDiagnostics';
-import { DetailService } from './ui/detailService';
+import { DetailService } from './ui/services/detailService';
 import { detailSource } from './ui/detailSource';
 import { readSettings } from './ui/settings';
 import { markDone, openOnFirstActivation } from './ui/walkthrough';
 import { writesDisabledReason } from './ui/writes';
-import { activity } from './ui/activity';
+import { activity } from './ui/services/activity';
 
 /** Wiring only: every piece lives in src/ui/ over the vscode-free core. */
 export function activate(context: vscode.ExtensionContext): void {

@@ -8,7 +8,7 @@ import { Check, CheckId, adviseDatabase, findingsFor } from '../src/advice/check
 import { AppFindings } from '../src/advice/findings';
 import { connectionSnippets } from '../src/advice/snippets';
 import { parseDatabaseYml } from '../src/advice/stacks/rails';
-import { readDatabaseState } from '../src/sqlite/state';
+import { readDatabaseState } from '../src/sqlite/disk/state';
 import { NODE22 } from './helpers/engines';
 import { tempDir } from './helpers/fixtures';
 

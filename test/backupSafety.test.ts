@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { backupDatabase } from '../src/sqlite/maintenance/backup';
+import { backupDatabase } from '../src/sqlite/write/backup';
 import { ENGINE_CHOICES } from './helpers/engines';
 import { snapshotTree, tempDir, truth } from './helpers/fixtures';
 

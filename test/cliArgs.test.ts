@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CommandSpec, UsageError, commandHelp, parseCommand, usageLine } from '../src/cli/args';
 import { COMMANDS } from '../src/cli/commands';
 import { main } from '../src/cli/main';
-import { CHECKPOINT_MODES } from '../src/sqlite/journalMode';
+import { CHECKPOINT_MODES } from '../src/sqlite/write/journalMode';
 
 const SPEC: CommandSpec = {
   name: 'demo', summary: 'A command for the tests.',

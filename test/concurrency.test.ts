@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { inspectDatabase } from '../src/sqlite/inspect';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
 import { scanWorkspace } from '../src/workspace/scan';
 import { tempDir } from './helpers/fixtures';
 

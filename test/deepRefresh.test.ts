@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeepRefreshSchedule } from '../src/ui/deepRefresh';
+import { DeepRefreshSchedule } from '../src/ui/services/deepRefresh';
 import { FakeTimers } from './helpers/fakeTimers';
 
 /** Deep details are remade when writes pause, at most every 30 s while they go on, on request, and never while hidden. */

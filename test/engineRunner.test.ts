@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { GROUP_ENV, spawnChild } from '../src/sqlite/engines/child';
 import { SqlEngine } from '../src/sqlite/engines/engine';
+import { isCannotWrite } from '../src/sqlite/engines/outcome';
 import { findEngine } from '../src/sqlite/engines/select';
-import { vacuum } from '../src/sqlite/maintenance/rebuild';
+import { vacuum } from '../src/sqlite/write/rebuild';
 import { ENGINE_CHOICES } from './helpers/engines';
 import { tempDir, truth } from './helpers/fixtures';
 import { descendantsOf, survivors, survivorsAfterKill } from './helpers/processes';
@@ -165,5 +166,27 @@ describe('stopping an engine', () => {
       assert.deepEqual(readdirSync(dir).filter((n) => !/^app\.db(-journal)?$/.test(n)), [], `run ${i}`);
     }
     assert.ok(codes.has('cancelled') && codes.has('deadline'), `both stops happened: ${[...codes].join(', ')}`);
+  });
+});
+
+describe('what SQLite refused, by its result code', () => {
+  it('a write SQLite refuses as read-only is "cannot write here"; another error is not, whatever its words say', () => {
+    const file = path.join(tempDir(), 'readonly-copies.db');
+    // Real SQLite's own codes and messages: a write on a read-only connection, and a constraint failure.
+    const said = JSON.parse(execFileSync('python3', ['-c', `import json, sqlite3, sys
+sqlite3.connect(sys.argv[1]).executescript("create table t(x unique); insert into t values (1)")
+out = []
+for uri, sql in ((f"file:{sys.argv[1]}?mode=ro", "insert into t values (2)"), (sys.argv[1], "insert into t values (1)")):
+    try:
+        sqlite3.connect(uri, uri=True).execute(sql)
+    except sqlite3.Error as e:
+        out.append([e.sqlite_errorcode, str(e)])
+print(json.dumps(out))`, file], { encoding: 'utf8' })) as [number, string][];
+    const [readonly, constraint] = said;
+    assert.equal(readonly![0] & 0xff, 8, readonly![1]);
+    assert.equal(isCannotWrite(readonly![0], readonly![1]), true);
+    assert.equal(isCannotWrite(constraint![0], `${constraint![1]} in /srv/readonly-copies.db`), false);
+    // The sqlite3 shell gives no code: its message is all there is.
+    assert.equal(isCannotWrite(undefined, 'Error: attempt to write a readonly database'), true);
   });
 });

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { applyEdits, planWorkspaceFixes } from '../src/advice/fixes';
+import { applyEdits, planWorkspaceFixes } from '../src/advice/fix/fixes';
 import { NODE22 } from './helpers/engines';
 import { tempDir } from './helpers/fixtures';
 

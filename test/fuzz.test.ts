@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { SqliteFileError } from '../src/sqlite/errors';
-import { inspectDatabase } from '../src/sqlite/inspect';
-import { readDatabaseState } from '../src/sqlite/state';
+import { SqliteFileError } from '../src/sqlite/os/errors';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
+import { readDatabaseState } from '../src/sqlite/disk/state';
 import { scanWorkspace } from '../src/workspace/scan';
 import { makeFixtures, tempDir } from './helpers/fixtures';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { SqliteFileError } from '../src/sqlite/errors';
-import { parseHeader, pageCountFromFile } from '../src/sqlite/header';
+import { SqliteFileError } from '../src/sqlite/os/errors';
+import { parseHeader, pageCountFromFile } from '../src/sqlite/disk/header';
 import { makeFixtures, truth } from './helpers/fixtures';
 
 // Rollback-mode fixtures whose main file alone is the whole truth.

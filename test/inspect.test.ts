@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { SqliteFileError } from '../src/sqlite/errors';
-import { InspectReport, inspectDatabase } from '../src/sqlite/inspect';
+import { SqliteFileError } from '../src/sqlite/os/errors';
+import { InspectReport, inspectDatabase } from '../src/sqlite/content/inspect';
 import { makeFixtures, snapshotTree, startPython, tempDir, truth, Truth } from './helpers/fixtures';
 
 const READABLE = ['rollback.db', 'wal-clean.db', 'wal-pending.db', 'wal-bad-checksum.db', 'wal-wrong-salt.db', 'wal-truncated-frame.db',

@@ -4,8 +4,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'n
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { findEngine } from '../src/sqlite/engines/select';
-import { parseMounts } from '../src/sqlite/filesystem';
-import { checkpoint, disableWal, enableWal } from '../src/sqlite/journalMode';
+import { parseMounts } from '../src/sqlite/os/filesystem';
+import { checkpoint, disableWal, enableWal } from '../src/sqlite/write/journalMode';
 import { ENGINE_CHOICES } from './helpers/engines';
 import { makeFixtures, snapshotTree, startPython, tempDir, truth } from './helpers/fixtures';
 

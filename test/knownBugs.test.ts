@@ -4,8 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { adviseDatabase } from '../src/advice/checks';
-import { WAL_RESET_BUG, bugsOf } from '../src/sqlite/knownBugs';
-import { inspectDatabase } from '../src/sqlite/inspect';
+import { WAL_RESET_BUG, bugsOf } from '../src/advice/knowledge/knownBugs';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
 import { tempDir } from './helpers/fixtures';
 
 /** The version table of known SQLite bugs, and the risk reported per database from its header. */

@@ -4,11 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runChild } from '../src/sqlite/engines/engine';
-import { filesIdentity } from '../src/sqlite/snapshot';
-import { DetailDeps, DetailService } from '../src/ui/detailService';
-import { LiveViewService, toPoints } from '../src/ui/liveView';
-import { DatabaseModel, ModelChange } from '../src/ui/model';
-import { RefreshThrottle } from '../src/ui/refreshThrottle';
+import { filesIdentity } from '../src/sqlite/disk/consistentRead';
+import { DetailDeps, DetailService } from '../src/ui/services/detailService';
+import { LiveViewService, toPoints } from '../src/ui/services/liveView';
+import { DatabaseModel, ModelChange } from '../src/ui/services/model';
+import { RefreshThrottle } from '../src/ui/services/refreshThrottle';
 import { tempDir } from './helpers/fixtures';
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { LiveSample, LiveSampler } from '../src/sqlite/liveSampler';
+import { LiveSample, LiveSampler } from '../src/sqlite/live/liveSampler';
 import { makeBlobDb, startPython, tempDir } from './helpers/fixtures';
 
 /**

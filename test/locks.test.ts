@@ -3,8 +3,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readLockHolders } from '../src/sqlite/lockHolders';
-import { LiveSample, LiveSampler } from '../src/sqlite/liveSampler';
+import { readDatabaseState } from '../src/sqlite/disk/state';
+import { HOLDS_CHECKPOINT_BACK, diagnose, readLockHolders } from '../src/sqlite/live/lockHolders';
+import { LiveSample, LiveSampler } from '../src/sqlite/live/liveSampler';
 import { snapshotTree, startPython, tempDir } from './helpers/fixtures';
 
 /**
@@ -109,6 +110,13 @@ for i in range(500): c.execute("insert into t values (randomblob(3000))")`, file
       const line = r.diagnosis.find((d) => /cannot be checkpointed/.test(d));
       assert.ok(line, r.diagnosis.join('\n'));
       assert.match(line, new RegExp(`^${held.toLocaleString('en-US')} frame\\(s\\) .* cannot be checkpointed: pid ${reader.pid} \``));
+      // What holds a checkpoint back is decided from codes (journalMode's message), never from words a command line can hold.
+      const state = await readDatabaseState(file);
+      assert.deepEqual(diagnose(r, state).filter((d) => HOLDS_CHECKPOINT_BACK.has(d.code)).map((d) => [d.code, d.text]), [['frames-held', line]]);
+      const named = { ...r, walReaders: [], processes: r.processes.map((p) => ({ ...p, command: 'python3 committing.py in a write transaction', locks: ['CHECKPOINT'] })) };
+      const said = diagnose(named, state);
+      assert.ok(said.some((d) => d.code === 'checkpointing' && /committing\.py in a write transaction/.test(d.text)), JSON.stringify(said));
+      assert.deepEqual(said.filter((d) => HOLDS_CHECKPOINT_BACK.has(d.code)), []);
       // After the reader ends its transaction, nothing holds the frames back.
       reader.child.kill('SIGKILL');
       await new Promise((res) => reader.child.on('exit', res));

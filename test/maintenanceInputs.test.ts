@@ -4,8 +4,8 @@ import { mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync } from 
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { writeLitestreamConfig } from '../src/advice/litestreamSetup';
-import { shellCommand } from '../src/sqlite/shellQuote';
-import { guarded } from '../src/ui/actionGuard';
+import { shellCommand } from '../src/sqlite/os/shellQuote';
+import { guarded } from '../src/ui/services/actionGuard';
 import { snapshotTree, tempDir } from './helpers/fixtures';
 
 /** Inputs that once did something else than asked: odd names, empty options, hostile files beside the workspace. */

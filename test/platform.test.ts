@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { judgeMount, mountOf, parseMounts } from '../src/sqlite/filesystem';
-import { parseProcLocks, readLockEntries } from '../src/sqlite/locks';
-import { lockDevice, parseMountInfo } from '../src/sqlite/mountDevice';
+import { judgeMount, mountOf, parseMounts } from '../src/sqlite/os/filesystem';
+import { parseProcLocks, readLockEntries } from '../src/sqlite/os/locks';
+import { lockDevice, parseMountInfo } from '../src/sqlite/os/mountDevice';
 import { startPython, tempDir } from './helpers/fixtures';
 
 describe('filesystem verdicts from a mounts table', () => {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { PER_CONNECTION, RECOMMENDED, recommendedSetting } from '../src/advice/recommended';
+import { PER_CONNECTION, RECOMMENDED, recommendedSetting } from '../src/advice/knowledge/recommended';
 import { connectionSnippets } from '../src/advice/snippets';
-import { CONNECTION_PRAGMAS } from '../src/sqlite/connectionPragmas';
-import { WAL_EXPLAINED } from '../src/sqlite/walExplained';
+import { CONNECTION_PRAGMAS } from '../src/advice/knowledge/connectionPragmas';
+import { WAL_EXPLAINED } from '../src/advice/knowledge/walExplained';
 
 /** Each stack's spelling of one recommended setting, as its snippet must carry it. */
 const SPELLING: Record<string, (r: { name: string; value: string }) => string> = {
@@ -42,7 +42,7 @@ describe('the recommended settings: one table, read by every surface', () => {
 
   it('no surface spells a recommended value itself', () => {
     const busy = RECOMMENDED.find((r) => r.name === 'busy_timeout')!.value;
-    for (const file of ['src/advice/snippets.ts', 'src/sqlite/connectionPragmas.ts', 'src/sqlite/walExplained.ts', 'src/advice/checks.ts', 'src/advice/litestreamSetup.ts', 'src/advice/stacks/rails.ts']) {
+    for (const file of ['src/advice/snippets.ts', 'src/advice/knowledge/connectionPragmas.ts', 'src/advice/knowledge/walExplained.ts', 'src/advice/checks.ts', 'src/advice/litestreamSetup.ts', 'src/advice/stacks/rails.ts']) {
       const text = readFileSync(path.join(__dirname, '..', file), 'utf8');
       for (const r of RECOMMENDED) assert.ok(!text.includes(recommendedSetting(r.name)), `${file} spells ${recommendedSetting(r.name)}`);
       assert.ok(!new RegExp(`timeout[:=] ?${busy}\\b`).test(text), `${file} spells the busy timeout`);

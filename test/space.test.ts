@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { inspectDatabase } from '../src/sqlite/inspect';
-import { readSpace } from '../src/sqlite/space';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
+import { readSpace } from '../src/sqlite/content/space';
 import { makeFixtures, tempDir } from './helpers/fixtures';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { readDatabaseState } from '../src/sqlite/state';
+import { readDatabaseState } from '../src/sqlite/disk/state';
 import { makeFixtures, startPython, tempDir, truth } from './helpers/fixtures';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { DatabaseModel, ModelChange } from '../src/ui/model';
-import { TreeNodes } from '../src/ui/treeNodes';
+import { DatabaseModel, ModelChange } from '../src/ui/services/model';
+import { TreeNodes } from '../src/ui/services/treeNodes';
 import { makeBlobDb, tempDir } from './helpers/fixtures';
 
 /** A busy database refreshes its own row in the tree, not the tree; a re-read that changed nothing tells no view. */

@@ -3,10 +3,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { inspectDatabase } from '../src/sqlite/inspect';
-import { checkpoint, enableWal } from '../src/sqlite/journalMode';
-import { preflight } from '../src/sqlite/preflight';
-import { readDatabaseState } from '../src/sqlite/state';
+import { inspectDatabase } from '../src/sqlite/content/inspect';
+import { checkpoint, enableWal } from '../src/sqlite/write/journalMode';
+import { preflight } from '../src/sqlite/write/preflight';
+import { readDatabaseState } from '../src/sqlite/disk/state';
 import { scanWorkspace } from '../src/workspace/scan';
 import { snapshotTree, startPython, tempDir, truth } from './helpers/fixtures';
 

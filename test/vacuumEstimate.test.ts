@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { estimateVacuumSavings } from '../src/sqlite/space';
+import { estimateVacuumSavings } from '../src/sqlite/content/space';
 import { makeFixtures, tempDir } from './helpers/fixtures';
 
 /**

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseWebviewMessage } from '../src/shared/protocol';
-import { DatabaseModel } from '../src/ui/model';
-import { statusBarText, summarize } from '../src/ui/viewModel';
-import { makeFixtures, startPython } from './helpers/fixtures';
+import { DatabaseModel } from '../src/ui/services/model';
+import { readDatabaseState } from '../src/sqlite/disk/state';
+import { statusBarText, statusOf, summarize } from '../src/ui/services/viewModel';
+import { makeFixtures, startPython, tempDir } from './helpers/fixtures';
 
 describe('what the tree, panel and status bar say (view models)', () => {
   let dir: string;
@@ -25,6 +28,19 @@ describe('what the tree, panel and status bar say (view models)', () => {
     assert.equal(row('truncated-header.db').status, 'corrupt');
     assert.equal(model.rows().find((r) => r.relPath === 'notes.db'), undefined, 'a text file named .db is not listed');
     assert.equal(model.rows().find((r) => r.relPath === 'empty.db'), undefined);
+  });
+
+  it('decides "corrupt" from the problem\'s code, not from words that can hold a path', async () => {
+    // A whole database in a folder named "corrupt-copies" whose -journal name is taken by a FIFO: worth a warning, not corrupt.
+    const folder = path.join(tempDir(), 'corrupt-copies');
+    mkdirSync(folder);
+    const db = path.join(folder, 'app.db');
+    execFileSync('python3', ['-c', 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("create table t(x)"); c.commit()', db]);
+    execFileSync('mkfifo', [`${db}-journal`]);
+    const state = await readDatabaseState(db);
+    assert.deepEqual(state.issues.map((p) => [p.code, p.severity]), [['not-a-file', 'warning']]);
+    assert.match(state.problems[0] ?? '', /corrupt-copies\/app\.db-journal is not a regular file/);
+    assert.equal(statusOf({ path: db, folder: 'demo', relPath: 'app.db', state }), 'not-wal');
   });
 
   it('describes a database in one line', () => {

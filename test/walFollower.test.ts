@@ -3,11 +3,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { withFile } from '../src/sqlite/fileio';
-import { readDatabaseState } from '../src/sqlite/state';
-import { WalIndex, indexWal } from '../src/sqlite/wal';
-import { WalFollower } from '../src/sqlite/walFollower';
-import { SHM_HEADER_BYTES, parseShm } from '../src/sqlite/walIndex';
+import { withFile } from '../src/sqlite/os/fileio';
+import { readDatabaseState } from '../src/sqlite/disk/state';
+import { WalPageMap, indexWal } from '../src/sqlite/disk/wal';
+import { WalFollower } from '../src/sqlite/disk/walFollower';
+import { SHM_HEADER_BYTES, parseShm } from '../src/sqlite/disk/shm';
 import { tempDir } from './helpers/fixtures';
 
 /**
@@ -57,7 +57,7 @@ function shmOf(file: string) {
   }
 }
 
-async function both(wal: string, db: string, follower: WalFollower): Promise<{ followed: WalIndex; fresh: WalIndex }> {
+async function both(wal: string, db: string, follower: WalFollower): Promise<{ followed: WalPageMap; fresh: WalPageMap }> {
   const shm = shmOf(db);
   const followed = await withFile(wal, 'log', (w) => follower.index(w, shm));
   const fresh = await withFile(wal, 'log', (w) => indexWal(w, shm, 'full'));
@@ -78,7 +78,7 @@ describe('following a growing WAL', () => {
   after(() => app.stop());
 
   /** Runs a step, then checks the follower against a fresh full read; returns whether it started over and what it read. */
-  async function step(cmd: string | undefined): Promise<{ index: WalIndex; startedOver: boolean; read: number }> {
+  async function step(cmd: string | undefined): Promise<{ index: WalPageMap; startedOver: boolean; read: number }> {
     if (cmd) await app.do(cmd);
     const [fullBefore, bytesBefore] = [follower.fullReads, follower.bytesRead];
     const { followed, fresh } = await both(`${db}-wal`, db, follower);

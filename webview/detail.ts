@@ -1,8 +1,8 @@
 import type { DatabaseDetail, DatabaseRow, PanelAction } from '../src/shared/protocol';
-import { formatBytes, vacuumSavingSources } from '../src/sqlite/format';
-import { HEADER_PRAGMAS } from '../src/sqlite/headerPragmas';
-import type { InspectReport, SpaceReport } from '../src/sqlite/reportTypes';
-import type { Check } from '../src/advice/checkTypes';
+import { formatBytes, vacuumSavingSources } from '../src/shared/format';
+import { HEADER_PRAGMAS } from '../src/shared/headerPragmas';
+import type { InspectReport, SpaceReport } from '../src/shared/reportTypes';
+import type { Check } from '../src/shared/checkTypes';
 import { ButtonAppearance, Tab, button, progressRing } from './components';
 import { h } from './dom';
 import { modeBadge } from './overview';

@@ -1,5 +1,5 @@
 import type { LiveView } from '../src/shared/protocol';
-import { formatBytes } from '../src/sqlite/format';
+import { formatBytes } from '../src/shared/format';
 import { Point, byteTicks, clock, nearest, tableSamples, timeTicks, timeWindow } from './chartAxis';
 import { h } from './dom';
 

@@ -1,5 +1,5 @@
 import type { DatabaseRow, PanelState } from '../src/shared/protocol';
-import { formatBytes } from '../src/sqlite/format';
+import { formatBytes } from '../src/shared/format';
 import { button, progressRing } from './components';
 import { h } from './dom';
 import { gridCommand, tabStop } from './gridKeys';

@@ -6,13 +6,13 @@ import { nearestDir } from './paths';
 import { bundledSqlite } from './runtimes';
 import { APP_CONFIG_EXCLUDES } from './scope';
 import { SourceError, SourceText, readSource } from './sourceText';
-import { DjangoProject, PyFile, Receiver, analyseDjango, findReceivers, parseEnvFile } from './stacks/django';
-import { VERSION_FILES, djangoVersionFrom } from './stacks/djangoVersion';
-import { GoFile, analyseGo } from './stacks/go';
+import { DjangoProject, PyFile, Receiver, analyseDjango, findReceivers, parseEnvFile } from './stacks/python/django';
+import { VERSION_FILES, djangoVersionFrom } from './stacks/python/djangoVersion';
+import { GoFile, analyseGo } from './stacks/go/go';
 import { parseLitestream } from './stacks/litestream';
 import { applyOutsideJournal, journalFromLitefs, prismaUsesSqlite } from './stacks/outside';
-import { analyseNode, mentionsSqliteModule } from './stacks/node';
-import { analysePython } from './stacks/python';
+import { analyseNode, mentionsSqliteModule } from './stacks/node/node';
+import { analysePython } from './stacks/python/python';
 import { parseDatabaseYml, railsVersionFromLock } from './stacks/rails';
 import { Tree, grammarFor, hasSyntaxError, parse } from './syntax/treeSitter';
 

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import type { FsVerdict } from '../sqlite/filesystem';
-import { WAL_RESET_BUG, bugsOf } from '../sqlite/knownBugs';
-import { CHANGING_ON_EVERY_READ, WalSummary } from '../sqlite/reportTypes';
-import type { DatabaseState } from '../sqlite/state';
-import type { Check, CheckId, CheckStatus } from './checkTypes';
+import type { FsVerdict } from '../sqlite/os/filesystem';
+import { WAL_RESET_BUG, bugsOf } from './knowledge/knownBugs';
+import { CHANGING_ON_EVERY_READ, WalSummary } from '../shared/reportTypes';
+import type { DatabaseState } from '../sqlite/disk/state';
+import type { Check, CheckId, CheckStatus } from '../shared/checkTypes';
 import { AppFindings, ConnectionFinding, SettingName, SqliteRuntime } from './findings';
-import { ENOUGH_BUSY_TIMEOUT_MS, recommendedSetting } from './recommended';
+import { ENOUGH_BUSY_TIMEOUT_MS, recommendedSetting } from './knowledge/recommended';
 
 /**
  * The production checklist for one database (after "SQLite in production"
@@ -13,8 +13,8 @@ import { ENOUGH_BUSY_TIMEOUT_MS, recommendedSetting } from './recommended';
  * File-level facts come from the file; per-connection settings only from the
  * app's own configuration, else "unknown from the file".
  */
-export type { Check, CheckId, CheckStatus } from './checkTypes';
-export { CHECK_IDS } from './checkTypes';
+export type { Check, CheckId, CheckStatus } from '../shared/checkTypes';
+export { CHECK_IDS } from '../shared/checkTypes';
 
 /** What the checks need to know of a database: a DatabaseState or an InspectReport both fit. */
 export interface AdvisedDatabase extends Pick<DatabaseState, 'path' | 'journalMode' | 'hotJournal' | 'sidecars' | 'pageCount' | 'freelistCount' | 'pageSize' | 'problems'> {

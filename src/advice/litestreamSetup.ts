@@ -2,8 +2,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { AppFindings } from './findings';
 import { findingsFor } from './checks';
-import { recommendedSetting } from './recommended';
-import { shellCommand } from '../sqlite/shellQuote';
+import { recommendedSetting } from './knowledge/recommended';
+import { shellCommand } from '../sqlite/os/shellQuote';
 
 /**
  * A litestream.yml for one database, and the preconditions Litestream

@@ -1,5 +1,5 @@
 import type { ConnectionFinding } from './findings';
-import type { Recommended } from './recommended';
+import type { Recommended } from './knowledge/recommended';
 
 /**
  * How to fix one connection, decided where its syntax tree was read: the

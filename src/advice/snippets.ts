@@ -1,5 +1,5 @@
-import { PRODUCTION_PRAGMAS, RECOMMENDED, RECOMMENDED_BUSY_TIMEOUT_MS } from './recommended';
-import { goParams } from './stacks/goParams';
+import { PRODUCTION_PRAGMAS, RECOMMENDED, RECOMMENDED_BUSY_TIMEOUT_MS } from './knowledge/recommended';
+import { goParams } from './stacks/go/goParams';
 
 /**
  * Per-connection settings for production, as code for each stack: WAL is

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { findAppSettings } from '../advice/appConfig';
 import { CHECK_IDS, COMPUTED_AT_RUN_TIME, Check, CheckId, adviseDatabase } from '../advice/checks';
 import { connectionSnippets } from '../advice/snippets';
-import { judgeMount, mountOf, readMounts } from '../sqlite/filesystem';
+import { judgeMount, mountOf, readMounts } from '../sqlite/os/filesystem';
 import { findEngine } from '../sqlite/engines/select';
-import { inspectDatabase } from '../sqlite/inspect';
-import { WAL_RESET_BUG } from '../sqlite/knownBugs';
+import { inspectDatabase } from '../sqlite/content/inspect';
+import { WAL_RESET_BUG } from '../advice/knowledge/knownBugs';
 import { scanWorkspace } from '../workspace/scan';
 import { CliIo, jsonText, stderrLog } from './io';
 

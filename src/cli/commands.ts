@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
-import { describeError } from '../sqlite/errors';
+import { describeError } from '../sqlite/os/errors';
 import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
-import type { CheckpointMode } from '../sqlite/journalMode';
+import type { CheckpointMode } from '../sqlite/write/journalMode';
 import { CommandSpec, OptionSpec, ParsedArgs, UsageError } from './args';
 import type { CliIo } from './io';
 import type { WriteCommandOptions } from './walCommand';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { unifiedDiff } from '../advice/diff';
-import { Fix, Unfixable, WorkspacePlan, applyEdits, planWorkspaceFixes } from '../advice/fixes';
+import { unifiedDiff } from '../advice/fix/diff';
+import { Fix, Unfixable, WorkspacePlan, applyEdits, planWorkspaceFixes } from '../advice/fix/fixes';
 import { SourceError, encodeSource } from '../advice/sourceText';
-import { WriteError, writeAll } from '../advice/writeAll';
+import { WriteError, writeAll } from '../advice/fix/writeAll';
 import { CliIo, jsonText } from './io';
 import { EXIT_REFUSED } from './walCommand';
 

@@ -1,5 +1,5 @@
-import { formatBytes, vacuumSavingSources } from '../sqlite/format';
-import { InspectReport, IntegrityMode, inspectDatabase } from '../sqlite/inspect';
+import { formatBytes, vacuumSavingSources } from '../shared/format';
+import { InspectReport, IntegrityMode, inspectDatabase } from '../sqlite/content/inspect';
 import { CliIo, jsonText } from './io';
 import { renderTable } from './table';
 

@@ -1,4 +1,4 @@
-import type { Log } from '../sqlite/log';
+import type { Log } from '../shared/log';
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {

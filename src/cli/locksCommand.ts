@@ -1,7 +1,7 @@
-import { statIfExists } from '../sqlite/fileio';
-import { formatBytes } from '../sqlite/format';
-import { LockHolder, readLockHolders } from '../sqlite/lockHolders';
-import { LiveSample, LiveSampler } from '../sqlite/liveSampler';
+import { statIfExists } from '../sqlite/os/fileio';
+import { formatBytes } from '../shared/format';
+import { LockHolder, readLockHolders } from '../sqlite/live/lockHolders';
+import { LiveSample, LiveSampler } from '../sqlite/live/liveSampler';
 import { CliIo, jsonText } from './io';
 import { renderTable } from './table';
 

@@ -1,5 +1,5 @@
-import { describeError } from '../sqlite/errors';
-import { setBlockingIo } from '../sqlite/fileio';
+import { describeError } from '../sqlite/os/errors';
+import { setBlockingIo } from '../sqlite/os/fileio';
 import { UsageError, commandHelp, parseCommand, usageLine } from './args';
 import { COMMANDS } from './commands';
 import { CliIo, guardProcessOutput, processIo } from './io';

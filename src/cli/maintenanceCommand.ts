@@ -1,5 +1,5 @@
-import { BackupResult, backupDatabase } from '../sqlite/maintenance/backup';
-import { RebuildOptions, RebuildResult, parseAutoVacuum, parsePageSize, setAutoVacuum, setPageSize, vacuum } from '../sqlite/maintenance/rebuild';
+import { BackupResult, backupDatabase } from '../sqlite/write/backup';
+import { RebuildOptions, RebuildResult, parseAutoVacuum, parsePageSize, setAutoVacuum, setPageSize, vacuum } from '../sqlite/write/rebuild';
 import { CliIo, cellSafe, jsonText } from './io';
 import { EXIT_REFUSED, WriteCommandOptions } from './walCommand';
 

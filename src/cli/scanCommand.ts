@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { formatBytes } from '../sqlite/format';
-import { DatabaseState } from '../sqlite/state';
+import { formatBytes } from '../shared/format';
+import { DatabaseState } from '../sqlite/disk/state';
 import { scanWorkspace } from '../workspace/scan';
 import { renderTable } from './table';
 import { CliIo, jsonText, stderrLog } from './io';

@@ -1,5 +1,5 @@
-import { formatBytes, vacuumSavingSources } from '../sqlite/format';
-import { readSpace } from '../sqlite/space';
+import { formatBytes, vacuumSavingSources } from '../shared/format';
+import { readSpace } from '../sqlite/content/space';
 import { CliIo, jsonText } from './io';
 import { renderTable } from './table';
 

@@ -1,7 +1,7 @@
 import { EngineId } from '../sqlite/engines/engine';
-import { formatBytes } from '../sqlite/format';
-import { CHECKPOINT_MODES, CheckpointMode, OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
-import { walExplainedText } from '../sqlite/walExplained';
+import { formatBytes } from '../shared/format';
+import { CHECKPOINT_MODES, CheckpointMode, OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/write/journalMode';
+import { walExplainedText } from '../advice/knowledge/walExplained';
 import { CliIo, cellSafe, jsonText } from './io';
 
 export { CHECKPOINT_MODES };

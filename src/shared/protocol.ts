@@ -4,9 +4,9 @@
  * webview); the host validates every incoming message with
  * `parseWebviewMessage` before acting on it.
  */
-import type { InspectReport, LockHolder } from '../sqlite/reportTypes';
+import type { InspectReport, LockHolder } from './reportTypes';
 import type { ConnectionSnippet } from '../advice/snippets';
-import type { Check } from '../advice/checkTypes';
+import type { Check } from './checkTypes';
 import type { ConnectionFinding } from '../advice/findings';
 
 export type DatabaseStatus = 'ok' | 'not-wal' | 'hot-journal' | 'corrupt' | 'unreadable';

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Fix, Unfixable } from '../advice/fixes';
-import { describeError } from '../sqlite/errors';
-import type { Log } from '../sqlite/log';
-import { plannedFixesInChild } from './cliChild';
+import type { Fix, Unfixable } from '../advice/fix/fixes';
+import { describeError } from '../sqlite/os/errors';
+import type { Log } from '../shared/log';
+import { plannedFixesInChild } from './services/cliChild';
 
 /**
  * The app's own configuration in the Problems panel: one diagnostic per

@@ -2,14 +2,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connectionSnippets } from '../advice/snippets';
 import type { PanelAction } from '../shared/protocol';
-import type { Log } from '../sqlite/log';
-import type { DetailService } from './detailService';
+import type { Log } from '../shared/log';
+import type { DetailService } from './services/detailService';
 import { backUp, setUpLitestream, vacuumDatabase } from './maintenance';
-import type { DatabaseModel } from './model';
+import type { DatabaseModel } from './services/model';
 import { StatusPanel, PanelHost } from './panel';
 import { readSettings } from './settings';
 import { resolveTargets } from './targets';
-import { summarize } from './viewModel';
+import { summarize } from './services/viewModel';
 import { WriteKind, runWrite } from './writes';
 
 /** Each command is a small function over the model; extension.ts registers them. */

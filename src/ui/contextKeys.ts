@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DatabaseModel } from './model';
+import type { DatabaseModel } from './services/model';
 
 /**
  * Explorer menus use these: a file gets "Enable WAL" only if a scan found it

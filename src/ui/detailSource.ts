@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connectionSnippets } from '../advice/snippets';
-import type { InspectReport } from '../sqlite/inspect';
-import type { Log } from '../sqlite/log';
-import { filesIdentity } from '../sqlite/snapshot';
-import { WAL_EXPLAINED } from '../sqlite/walExplained';
+import type { InspectReport } from '../sqlite/content/inspect';
+import type { Log } from '../shared/log';
+import { filesIdentity } from '../sqlite/disk/consistentRead';
+import { WAL_EXPLAINED } from '../advice/knowledge/walExplained';
 import type { DatabaseDetail } from '../shared/protocol';
-import { inspectInChild } from './cliChild';
-import { DetailDeps } from './detailService';
+import { inspectInChild } from './services/cliChild';
+import { DetailDeps } from './services/detailService';
 import { readSettings } from './settings';
 
 /** Where the detail service's details come from in the extension: the CLI child, then the advisor. */

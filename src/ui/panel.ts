@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { HostMessage, PanelAction, PanelState, WebviewMessage, parseWebviewMessage } from '../shared/protocol';
-import type { Log } from '../sqlite/log';
-import { guarded } from './actionGuard';
-import type { DetailService } from './detailService';
-import { activity } from './activity';
-import { DeepRefreshSchedule } from './deepRefresh';
-import { LiveViewService } from './liveView';
-import type { DatabaseModel, ModelChange } from './model';
+import type { Log } from '../shared/log';
+import { guarded } from './services/actionGuard';
+import type { DetailService } from './services/detailService';
+import { activity } from './services/activity';
+import { DeepRefreshSchedule } from './services/deepRefresh';
+import { LiveViewService } from './services/liveView';
+import type { DatabaseModel, ModelChange } from './services/model';
 import { panelHtml } from './panelHtml';
-import { summarize } from './viewModel';
+import { summarize } from './services/viewModel';
 
 /**
  * The status panel: a thin adapter between one webview, the model and the

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { DatabaseModel } from './model';
-import { statusBarText, summarize } from './viewModel';
+import type { DatabaseModel } from './services/model';
+import { statusBarText, summarize } from './services/viewModel';
 
 /** "SQLite: 3 DBs · 1 not WAL", click opens the panel; hidden when there is nothing to say. */
 export function createStatusBar(model: DatabaseModel): vscode.Disposable {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DatabaseModel } from './model';
+import type { DatabaseModel } from './services/model';
 
 /**
  * Which databases a command acts on: the explorer's multi-selection, a single

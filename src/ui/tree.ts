@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { DatabaseStatus } from '../shared/protocol';
-import type { DatabaseModel, ModelChange } from './model';
-import { activity } from './activity';
-import { TreeNode as Node, TreeNodes } from './treeNodes';
-import { tooltipLines } from './viewModel';
+import type { DatabaseModel, ModelChange } from './services/model';
+import { activity } from './services/activity';
+import { TreeNode as Node, TreeNodes } from './services/treeNodes';
+import { tooltipLines } from './services/viewModel';
 
 /** "SQLite Databases" in the Explorer: workspace folders, then databases. */
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { Log } from '../sqlite/log';
-import type { DatabaseModel } from './model';
-import { activity } from './activity';
-import { RefreshThrottle } from './refreshThrottle';
+import type { Log } from '../shared/log';
+import type { DatabaseModel } from './services/model';
+import { activity } from './services/activity';
+import { RefreshThrottle } from './services/refreshThrottle';
 import { DATABASE_EXTENSIONS } from '../workspace/scan';
 
 /**

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { describeError } from '../sqlite/errors';
+import { describeError } from '../sqlite/os/errors';
 import { EngineChoice, findEngine } from '../sqlite/engines/select';
-import type { Log } from '../sqlite/log';
-import { OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/journalMode';
-import { WAL_EXPLAINED } from '../sqlite/walExplained';
-import type { DatabaseModel } from './model';
+import type { Log } from '../shared/log';
+import { OperationOptions, OperationResult, checkpoint, disableWal, enableWal } from '../sqlite/write/journalMode';
+import { WAL_EXPLAINED } from '../advice/knowledge/walExplained';
+import type { DatabaseModel } from './services/model';
 import { readSettings } from './settings';
 import { markDone } from './walkthrough';
 

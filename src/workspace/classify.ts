@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { SqliteFileError, describeError } from '../sqlite/errors';
-import { withFile } from '../sqlite/fileio';
-import { hasSqliteMagic } from '../sqlite/header';
-import { readDatabaseState } from '../sqlite/state';
+import { SqliteFileError, describeError } from '../sqlite/os/errors';
+import { withFile } from '../sqlite/os/fileio';
+import { hasSqliteMagic } from '../sqlite/disk/header';
+import { readDatabaseState } from '../sqlite/disk/state';
 import { isCandidateName } from './candidates';
 import type { ScanEvent } from './scanTypes';
 

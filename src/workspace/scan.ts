@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { realPathOf, statIfExists } from '../sqlite/fileio';
+import { realPathOf, statIfExists } from '../sqlite/os/fileio';
 import { ScanFilter } from './candidates';
 import { classify } from './classify';
 import { defaultHelpers, scanInThreads } from './scanThreads';

@@ -1,4 +1,4 @@
-import { describeError } from '../sqlite/errors';
+import { describeError } from '../sqlite/os/errors';
 import { ScanFilter, isCandidateName } from './candidates';
 import { classify } from './classify';
 import { SLICE_MS, TreeWalk, WalkDir } from './walk';

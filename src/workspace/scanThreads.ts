@@ -5,8 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { ScanFilter } from './candidates';
 import { ScanBatch, ScanPart } from './scanPart';
 import { BatchMessage, ScanJob, WorkMessage } from './scanProtocol';
-import { realPathOf } from '../sqlite/fileio';
-import type { Log } from '../sqlite/log';
+import { realPathOf } from '../sqlite/os/fileio';
+import type { Log } from '../shared/log';
 import { WalkDir, yieldToEventLoop } from './walk';
 
 /**

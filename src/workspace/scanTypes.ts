@@ -1,5 +1,5 @@
-import type { Log } from '../sqlite/log';
-import type { DatabaseState } from '../sqlite/state';
+import type { Log } from '../shared/log';
+import type { DatabaseState } from '../sqlite/disk/state';
 
 export interface ScanOptions {
   /** Check every file's magic bytes, not only database extensions. */

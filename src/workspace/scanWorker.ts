@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { setBlockingIo } from '../sqlite/fileio';
+import { setBlockingIo } from '../sqlite/os/fileio';
 import { ScanFilter } from './candidates';
 import { ScanPart } from './scanPart';
 import { BatchMessage, ScanJob, isWorkMessage } from './scanProtocol';

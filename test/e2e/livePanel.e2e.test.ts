@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { formatBytes } from '../../src/sqlite/format';
+import { formatBytes } from '../../src/shared/format';
 import { makeBlobDb, startPython, tempDir } from '../helpers/fixtures';
 import { BrowserGlobals, CHROMIUM_PATH } from '../helpers/browser';
 import { codeServerInstalled } from './codeServer';

@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/ui/deepRefresh';
+import type { Timers } from '../../src/ui/services/deepRefresh';
 
 /** A clock the test moves: timers fire in order as `advance` passes their time. */
 export class FakeTimers implements Timers {

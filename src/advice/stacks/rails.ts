@@ -4,7 +4,7 @@ import { compareVersion, railsDefaults } from '../drivers';
 import { effectiveSettings, normalise, Observed } from '../facts';
 import { ConnectionFinding, SETTING_NAMES, SettingName } from '../findings';
 import { PlanResult, setPlanner, setSpans } from '../planners';
-import { RECOMMENDED_BUSY_TIMEOUT_MS, Recommended } from '../recommended';
+import { RECOMMENDED_BUSY_TIMEOUT_MS, Recommended } from '../knowledge/recommended';
 import { Scope } from '../findings';
 
 /**

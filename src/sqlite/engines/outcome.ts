@@ -15,7 +15,7 @@ export type Outcome =
   | { code: 'cancelled'; ms: number }
   /** It ran past the deadline set for it and was stopped. */
   | { code: 'deadline'; ms: number }
-  | { code: 'failed'; message: string; ms: number };
+  | { code: 'failed'; message: string; ms: number; errcode?: number };
 
 export type Stopped = Exclude<Outcome, { code: 'ok' }>;
 
@@ -35,12 +35,21 @@ export function isBusy(errcode: number | null | undefined, message: string): boo
   return BUSY_MESSAGE.test(message);
 }
 
+const CANNOT_WRITE_MESSAGE = /readonly|read-only|unable to open/i;
+
+/** SQLITE_READONLY (8) and SQLITE_CANTOPEN (14), with any extended code; by SQLite's message where the code is not given (the sqlite3 shell). */
+export function isCannotWrite(errcode: number | null | undefined, message: string): boolean {
+  if (typeof errcode === 'number') return (errcode & 0xff) === 8 || (errcode & 0xff) === 14;
+  return CANNOT_WRITE_MESSAGE.test(message);
+}
+
 export function outcomeOf(exit: ChildExit, envelope: Envelope | string): Outcome {
   if (exit.stop) return { code: exit.stop, ms: exit.ms };
   if (typeof envelope === 'string') return { code: 'failed', message: envelope, ms: exit.ms };
   if (envelope.ok) return { code: 'ok', rows: envelope.results ?? [], ms: exit.ms };
   const message = envelope.error ?? 'unknown error';
-  return { code: isBusy(envelope.errcode, message) ? 'locked' : 'failed', message, ms: exit.ms };
+  if (isBusy(envelope.errcode, message)) return { code: 'locked', message, ms: exit.ms };
+  return { code: 'failed', message, ms: exit.ms, ...(typeof envelope.errcode === 'number' && { errcode: envelope.errcode }) };
 }
 
 /** The last line of a script's stdout that is its envelope, or why there is none. */
@@ -71,5 +80,10 @@ export class EngineError extends Error {
 
   get busy(): boolean {
     return this.outcome.code === 'locked';
+  }
+
+  /** SQLite could not write the file here (permissions, a read-only mount or file). */
+  get cannotWrite(): boolean {
+    return this.outcome.code === 'failed' && isCannotWrite(this.outcome.errcode, this.outcome.message);
   }
 }

@@ -1,5 +1,5 @@
-import { WAL_RESET_BUG } from '../knownBugs';
-import { Log, SILENT } from '../log';
+import { WAL_RESET_BUG } from '../../advice/knowledge/knownBugs';
+import { Log, SILENT } from '../../shared/log';
 import { EngineId, ENGINE_IDS, SqlEngine } from './engine';
 import { probeNodeSqlite } from './nodeSqlite';
 import { probePython } from './pythonSqlite';
