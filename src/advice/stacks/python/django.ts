@@ -106,24 +106,26 @@ function planDjango(f: PyFile, e: DjangoEntry, project: DjangoProject, finding: 
   }
   // Only what is missing: a PRAGMA for a setting the app already chose would override it
   // (an init_command busy_timeout runs after OPTIONS' timeout and wins).
-  const entries = (has: (k: string) => boolean): Entry[] => {
+  const entries = (has: (k: string) => boolean): (Entry & { says: string })[] => {
     const addTimeout = !has('timeout') && missing.some((m) => m.name === 'busy_timeout');
     const pragmas = missing.filter((m) => !(addTimeout && m.name === 'busy_timeout'));
     return [
-      ...(pragmas.length ? [{ key: '"init_command"', value: JSON.stringify(sql(pragmas)) }] : []),
-      ...(has('transaction_mode') ? [] : [{ key: '"transaction_mode"', value: '"IMMEDIATE"' }]),
-      ...(addTimeout ? [{ key: '"timeout"', value: '5', comment: 'seconds' }] : []),
+      ...(pragmas.length ? [{ key: '"init_command"', value: JSON.stringify(sql(pragmas)), says: `init_command with ${pragmas.map((m) => `${m.name}=${m.value}`).join(', ')}` }] : []),
+      ...(has('transaction_mode') ? [] : [{ key: '"transaction_mode"', value: '"IMMEDIATE"', says: 'transaction_mode IMMEDIATE' }]),
+      ...(addTimeout ? [{ key: '"timeout"', value: '5', comment: 'seconds', says: 'timeout 5 s' }] : []),
     ];
   };
+  const says = (list: readonly (Entry & { says: string })[]) => list.map((x) => x.says).join('; ');
   if (e.options) {
     const keys = new Set(e.options.namedChildren.filter((c) => c?.type === 'pair').map((c) => c!.childForFieldName('key')?.text.replace(/^["']|["']$/g, '')));
     if (e.options.text.includes('**')) return `OPTIONS merges another dict (${e.options.text}); add "init_command": ${JSON.stringify(sql(missing))} by hand`;
-    return { title: 'Add init_command and transaction_mode to OPTIONS', edits: addEntries(f.text, e.options, entries((k) => keys.has(k)), eol) };
+    const adding = entries((k) => keys.has(k));
+    return { title: `Add to OPTIONS: ${says(adding)}`, edits: addEntries(f.text, e.options, adding, eol) };
   }
   if (e.observed.allUnknown) return `the DATABASES entry merges another dict (${e.observed.allUnknown.expression}), which may hold OPTIONS: add init_command by hand`;
   const indent = entryIndent(f.text, e.entry);
   return {
-    title: `Add OPTIONS (${entries(() => false).map((x) => x.key.replace(/"/g, '')).join(', ')})`,
+    title: `Add OPTIONS (${says(entries(() => false))})`,
     edits: addEntries(f.text, e.entry, [{ key: '"OPTIONS"', value: e.entry.startPosition.row === e.entry.endPosition.row ? `{${entries(() => false).map((x) => `${x.key}: ${x.value}`).join(', ')}}` : renderDict(entries(() => false), indent, eol) }], eol),
   };
 }
