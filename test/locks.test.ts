@@ -86,6 +86,10 @@ describe('who holds a database', { skip }, () => {
       assert.ok(byPid.get(writer.pid)!.locks.includes('RESERVED'));
       assert.equal(byPid.get(writer.pid)!.role, 'writer');
       assert.ok(r.diagnosis.some((d) => d.includes(`pid ${writer.pid}`) && /RESERVED/.test(d)));
+      // A holder that exited before its command line was read is named once, not "pid N `pid N`".
+      const gone = { ...r, processes: r.processes.map((p) => (p.pid === writer.pid ? { ...p, command: `pid ${p.pid}` } : p)) };
+      const words = diagnose(gone, await readDatabaseState(file)).map((d) => d.text);
+      assert.ok(words.includes(`pid ${writer.pid} is in a write transaction (RESERVED): other writers wait (busy_timeout) or get "database is locked"`), words.join('\n'));
     } finally {
       reader.child.kill('SIGKILL');
       writer.child.kill('SIGKILL');

@@ -126,7 +126,8 @@ export const HOLDS_CHECKPOINT_BACK: ReadonlySet<DiagnosisCode> = new Set(['commi
 /** What the locks and marks mean, in words a person acts on. */
 export function diagnose(r: LockReport, state: DatabaseState): Diagnosis[] {
   const out: Diagnosis[] = [];
-  const who = (p: LockHolder) => `pid ${p.pid} \`${p.command}\``;
+  // A process that exited before its command line was read is only its pid (the command falls back to it).
+  const who = (p: LockHolder) => (p.command === `pid ${p.pid}` ? p.command : `pid ${p.pid} \`${p.command}\``);
   for (const p of r.processes) {
     if (p.locks.includes('EXCLUSIVE') || p.locks.includes('PENDING')) out.push({ code: 'committing', text: `${who(p)} is committing (${p.locks.includes('EXCLUSIVE') ? 'EXCLUSIVE' : 'PENDING'}): new readers wait until it finishes` });
     else if (p.locks.includes('RESERVED')) out.push({ code: 'writing', text: `${who(p)} is in a write transaction (RESERVED): other writers wait (busy_timeout) or get "database is locked"` });
