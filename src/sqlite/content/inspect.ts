@@ -9,6 +9,7 @@ import { readSpace, spaceOfImage } from './space';
 import { loadSqlJs } from './sqljs';
 import { DatabaseState, readDatabaseState } from '../disk/state';
 import { CHANGING_ON_EVERY_READ, InspectReport, IntegrityMode, TableInfo, TextEncoding } from '../../shared/reportTypes';
+import { sqlIdentifier } from '../os/sqlQuote';
 export type { InspectReport, IntegrityMode, SchemaObject, TableInfo } from '../../shared/reportTypes';
 
 export interface InspectOptions {
@@ -212,7 +213,7 @@ function integrityProblem(messages: string[]): string {
 
 function countRows(db: Database, name: string): TableInfo {
   try {
-    return { name, rows: Number(scalar(db, `SELECT count(*) FROM "${name.replace(/"/g, '""')}"`)) };
+    return { name, rows: Number(scalar(db, `SELECT count(*) FROM ${sqlIdentifier(name)}`)) };
   } catch (err) {
     return { name, rows: null, error: describeError(err) };
   }

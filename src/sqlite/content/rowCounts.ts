@@ -1,4 +1,5 @@
 import type { StatementRows } from '../engines/outcome';
+import { sqlIdentifier } from '../os/sqlQuote';
 
 /**
  * Row counts of every table, read by a real SQLite: the names first, then
@@ -18,7 +19,7 @@ export function tableNames(rows: StatementRows | undefined): string[] {
 export function countStatements(names: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < names.length; i += COUNTS_PER_STATEMENT) {
-    out.push(names.slice(i, i + COUNTS_PER_STATEMENT).map((n) => `SELECT count(*) FROM "${n.replace(/"/g, '""')}"`).join(' UNION ALL '));
+    out.push(names.slice(i, i + COUNTS_PER_STATEMENT).map((n) => `SELECT count(*) FROM ${sqlIdentifier(n)}`).join(' UNION ALL '));
   }
   return out;
 }

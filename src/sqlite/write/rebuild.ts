@@ -13,6 +13,7 @@ import { settleAfterStop } from './afterStop';
 import { removeWithSidecars, syncFile, syncFolder, tempBeside } from './atomicFile';
 import { Target, resolveTarget, targetUnchanged } from './backupTarget';
 import { FreeSpace, spaceBlocker } from './diskSpace';
+import { sqlString } from '../os/sqlQuote';
 
 /**
  * Operations that rebuild a database file through a real SQLite: VACUUM
@@ -144,7 +145,7 @@ export async function vacuum(file: string, options: RebuildOptions & { into?: st
       const { dest } = into.target;
       return {
         operation: 'vacuum-into',
-        statements: [`VACUUM INTO '${into.tmp.replace(/'/g, "''")}'`],
+        statements: [`VACUUM INTO ${sqlString(into.tmp)}`],
         plan: [`write a compacted copy to ${dest} (VACUUM INTO; the database itself is only read)`],
         space: { dir: into.target.folder, bytes: dbBytes - reclaim(s), what: 'VACUUM INTO' },
         output: into,
