@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { describeError } from '../sqlite/os/errors';
-import { ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
+import { DEFAULT_BUSY_TIMEOUT_MS, ENGINE_IDS, EngineId } from '../sqlite/engines/engine';
 import type { CheckpointMode } from '../sqlite/write/journalMode';
 import { CommandSpec, OptionSpec, ParsedArgs, UsageError } from './args';
 import type { CliIo } from './io';
@@ -22,7 +22,7 @@ const MAX_INSPECT_MIB = 2047;
 
 const json: OptionSpec = { type: 'flag', help: 'print JSON instead of text' };
 const dryRun: OptionSpec = { type: 'flag', help: 'show the plan (preflight, what would change); change nothing' };
-const busyTimeout: OptionSpec = { type: 'int', arg: 'MS', min: 0, max: MAX_BUSY_TIMEOUT_MS, unit: 'milliseconds', help: 'how long to wait for another connection\'s lock; 5000 when absent' };
+const busyTimeout: OptionSpec = { type: 'int', arg: 'MS', min: 0, max: MAX_BUSY_TIMEOUT_MS, unit: 'milliseconds', help: `how long to wait for another connection's lock; ${DEFAULT_BUSY_TIMEOUT_MS} when absent` };
 const engine: OptionSpec = { type: 'enum', values: ['auto', ...ENGINE_IDS], default: 'auto', help: 'which real SQLite changes the file (auto: node:sqlite, else the sqlite3 shell, else python3)' };
 const exclude: OptionSpec = { type: 'glob-list', arg: 'GLOB', help: 'leave out files matching GLOB' };
 const FILE = { name: 'FILE' };

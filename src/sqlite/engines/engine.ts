@@ -12,6 +12,9 @@ import { ProgressListener, growthTicker, progressLine } from './progress';
  * freezes the caller (e.g. VS Code's extension host), and a stopped engine
  * does no harm — SQLite is crash-safe by design.
  */
+/** How long a write waits for another connection's lock unless told otherwise (the CLI's --busy-timeout default). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
 export type EngineId = 'node:sqlite' | 'sqlite3-shell' | 'python3';
 export const ENGINE_IDS: readonly EngineId[] = ['node:sqlite', 'sqlite3-shell', 'python3'];
 

@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { SqlEngine } from '../engines/engine';
+import { DEFAULT_BUSY_TIMEOUT_MS, SqlEngine } from '../engines/engine';
 import { Stopped, describeOutcome } from '../engines/outcome';
 import { ProgressListener } from '../engines/progress';
 import { EngineChoice, findEngine } from '../engines/select';
@@ -53,7 +53,7 @@ export interface BackupResult {
 
 export async function backupDatabase(file: string, dest: string, options: BackupOptions = {}): Promise<BackupResult> {
   const journalMode = options.journalMode ?? 'delete';
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const state = await readDatabaseState(file);
   const target = await resolveTarget(file, dest, !!options.force);
   const destShown = typeof target === 'string' ? dest : target.dest;

@@ -1,5 +1,5 @@
 import { EngineChoice, findEngine } from '../engines/select';
-import { EngineError, SqlEngine } from '../engines/engine';
+import { DEFAULT_BUSY_TIMEOUT_MS, EngineError, SqlEngine } from '../engines/engine';
 import { WAL_RESET_BUG } from '../../advice/knowledge/knownBugs';
 import { HOLDS_CHECKPOINT_BACK, diagnose, readLockHolders } from '../live/lockHolders';
 import { Intent, Preflight, PreflightOptions, preflight } from './preflight';
@@ -21,7 +21,6 @@ import { DatabaseState, JournalMode, readDatabaseState } from '../disk/state';
 export type CheckpointMode = 'AUTO' | 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE';
 export const CHECKPOINT_MODES: readonly CheckpointMode[] = ['AUTO', 'PASSIVE', 'FULL', 'RESTART', 'TRUNCATE'];
 export const WRITE_LOCK_CAP_MS = 1000;
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export interface OperationOptions extends PreflightOptions {
   dryRun?: boolean;

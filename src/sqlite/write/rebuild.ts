@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { SqlEngine } from '../engines/engine';
+import { DEFAULT_BUSY_TIMEOUT_MS, SqlEngine } from '../engines/engine';
 import { EngineChoice, findEngine } from '../engines/select';
 import { Stopped, describeOutcome } from '../engines/outcome';
 import { ProgressListener } from '../engines/progress';
@@ -99,7 +99,7 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   const engine = await findEngine(options.engine);
   if (!engine) return refuse('no real SQLite engine (node:sqlite, the sqlite3 shell or python3) is available here');
   if (options.dryRun) return { ...base, operation: step.operation, plan: step.plan, outcome: 'dry-run', engine: engine.label, message: `Dry run: would ${step.plan.join('; then ')} using ${engine.label}.` };
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const real = before.realPath ?? path.resolve(file);
   const ran = await engine.exec({
     file, statements: step.statements, busyTimeoutMs, signal: options.signal,
@@ -118,7 +118,7 @@ async function run(file: string, options: RebuildOptions, build: (s: DatabaseSta
   }
   if (step.output) await placeOutput(engine, step.output);
   const after = await readDatabaseState(file);
-  const fresh = await engine.run(file, ['PRAGMA page_size', 'PRAGMA auto_vacuum', 'PRAGMA freelist_count', 'PRAGMA journal_mode', 'PRAGMA quick_check'], options.busyTimeoutMs ?? 5000, 'ro');
+  const fresh = await engine.run(file, ['PRAGMA page_size', 'PRAGMA auto_vacuum', 'PRAGMA freelist_count', 'PRAGMA journal_mode', 'PRAGMA quick_check'], options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, 'ro');
   const problem = step.verify(after, fresh) ?? (String(fresh[4]?.[0]?.[0]) !== 'ok' ? `quick_check after the change says ${String(fresh[4]?.[0]?.[0])}` : undefined);
   if (problem) throw new Error(`${file}: the change was not verified: ${problem}`);
   return { ...base, operation: step.operation, plan: step.plan, outcome: 'done', engine: engine.label, after: snap(after), message: step.done(before, after) };
