@@ -13,7 +13,8 @@ import { codeServerInstalled } from '../test/e2e/codeServer';
 import { activityRates, extensionHostPid, extensionLogLines, noopExtension, treeCpuSeconds } from '../test/e2e/hostCost';
 import { openWorkbench, palette, panelFrame } from '../test/e2e/workbench';
 
-const APP = String.raw`
+/** The busy app: 20 commits a second, 2 KB each; prints how many it made. */
+export const BUSY_APP = String.raw`
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
 print("ready", flush=True)
@@ -53,7 +54,7 @@ export async function measureLiveCost(config: LiveConfig, seconds: number, work:
     const host = extensionHostPid(server.pid);
     const before = treeCpuSeconds(host);
     const started = Date.now();
-    const app = await startPython(APP, [path.join(ws, 'b.db'), String(seconds)]);
+    const app = await startPython(BUSY_APP, [path.join(ws, 'b.db'), String(seconds)]);
     await new Promise((r) => app.child.on('exit', r));
     await page.waitForTimeout(3000);
     const cpu = treeCpuSeconds(host) - before;

@@ -39,9 +39,10 @@ export interface CodeServer {
 
 /**
  * `extension`: an unpacked extension folder to use instead of the packaged
- * .vsix (the benchmark compares the current build with an older one).
+ * .vsix (the benchmark compares the current build with an older one);
+ * `alongside`: unpacked extensions loaded next to it (the host profiler).
  */
-export async function startCodeServer(profile: string, folder: string, userSettings: Record<string, unknown>, extension?: string): Promise<CodeServer> {
+export async function startCodeServer(profile: string, folder: string, userSettings: Record<string, unknown>, extension?: string, alongside: readonly string[] = []): Promise<CodeServer> {
   const data = path.join(profile, 'data');
   const ext = path.join(profile, 'ext');
   mkdirSync(path.join(data, 'User'), { recursive: true });
@@ -65,6 +66,7 @@ export async function startCodeServer(profile: string, folder: string, userSetti
   } else {
     execFileSync(NODE24, [ENTRY, ...common, '--install-extension', VSIX], { env, stdio: 'pipe' });
   }
+  for (const dir of alongside) symlinkSync(dir, path.join(ext, `bench.${path.basename(dir)}-0.0.0`));
   const port = await freePort();
   let log = '';
   const child: ChildProcess = spawn(NODE24, [ENTRY, ...common, '--bind-addr', `127.0.0.1:${port}`, folder], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -59,6 +59,12 @@ export function treeCpuSeconds(root: number): number {
   return all.filter((p) => mine.has(p.pid)).reduce((s, p) => s + p.ticks, 0) / CLK_TCK;
 }
 
+/** CPU seconds of one process itself (all its threads), without its children. */
+export function ownCpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
+}
+
 /** An extension that activates with the window and does nothing: the floor. */
 export function noopExtension(dir: string): string {
   mkdirSync(dir, { recursive: true });

@@ -37,8 +37,8 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(profile: string, folder: string, extension?: string): Promise<Workbench> {
-  const server = await startCodeServer(profile, folder, { 'workbench.colorTheme': 'Default Dark Modern' }, extension);
+export async function openWorkbench(profile: string, folder: string, extension?: string, alongside?: readonly string[]): Promise<Workbench> {
+  const server = await startCodeServer(profile, folder, { 'workbench.colorTheme': 'Default Dark Modern' }, extension, alongside);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.url);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { SqlJsStatic } from 'sql.js';
 
 /**
@@ -12,6 +13,11 @@ let loading: Promise<SqlJsStatic> | undefined;
 
 export function loadSqlJs(): Promise<SqlJsStatic> {
   // Imported here, not at the top: header-only reads never pay for evaluating sql.js.
+  // Baseline (Liftoff) code only: the optimising tier recompiles all of
+  // SQLite's 1.2 MB of wasm on background threads, which costs a short-lived
+  // process more CPU than it saves (bench: "deep inspection"). Only CLI
+  // processes load sql.js, so no other code shares this flag.
+  if (!loading) setFlagsFromString('--liftoff-only');
   loading ??= import('sql.js').then((m) => m.default({ locateFile: (file: string) => path.join(wasmDir(), file) }));
   return loading;
 }
