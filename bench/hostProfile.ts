@@ -8,8 +8,9 @@
 //   npx tsx bench/hostProfile.ts [busy|other|floor] [seconds]
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { makeBlobDb, startPython, tempDir } from '../test/helpers/fixtures';
-import { extensionHostPid, noopExtension, ownCpuSeconds, treeCpuSeconds } from '../test/e2e/hostCost';
+import { extensionHostPid, noopExtension, ownCpuSeconds, threadCpuSeconds, treeCpuSeconds } from '../test/e2e/hostCost';
 import { openWorkbench, palette, panelFrame } from '../test/e2e/workbench';
 import { BUSY_APP } from './livePanel';
 
@@ -53,8 +54,9 @@ interface CallFrame { functionName: string; url: string; lineNumber: number }
 interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] }
 
-const owner = (url: string): string =>
-  url.includes('sqlite-doctor') || url.endsWith('/dist/extension.js') ? 'SQLite Doctor' : url.startsWith('node:') || url === '' ? 'Node / V8' : 'VS Code';
+/** Our bundle, as the profile names it (VS Code's built-in extensions have a dist/extension.js too). */
+const OURS = pathToFileURL(path.resolve('dist/extension.js')).href;
+const owner = (url: string): string => (url === OURS ? 'SQLite Doctor' : url.startsWith('node:') || url === '' ? 'Node / V8' : 'VS Code');
 
 /** Self time (ms) per function and per owner, of the samples taken between `from` and `to` (wall clock, ms). */
 export function summarise(file: string, from: number, to: number): { byOwner: Map<string, number>; byFunction: [string, number][]; total: number } {
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     const host = extensionHostPid(wb.server.pid);
     const before = treeCpuSeconds(host);
     const ownBefore = ownCpuSeconds(host);
+    const threadsBefore = threadCpuSeconds(host);
     const from = Date.now();
     const app = await startPython(BUSY_APP, [path.join(ws, 'b.db'), String(seconds)]);
     await new Promise((r) => app.child.on('exit', r));
@@ -112,12 +115,14 @@ async function main(): Promise<void> {
     const to = Date.now();
     const cpu = treeCpuSeconds(host) - before;
     const own = ownCpuSeconds(host) - ownBefore;
+    const threads = [...threadCpuSeconds(host)].map(([name, sec]) => [name, sec - (threadsBefore.get(name) ?? 0)] as const).filter(([, sec]) => sec > 0.005);
     for (let i = 0; i < 60; i++) {
       try { readFileSync(out); break; } catch { await wb.page.waitForTimeout(1000); }
     }
     const { byOwner, byFunction, total } = summarise(out, from, to);
     const s = (to - from) / 1000;
     console.log(`${config}: extension host + children ${cpu.toFixed(2)} s CPU over ${s.toFixed(1)} s: the host process ${own.toFixed(2)} s (its JS thread sampled busy ${(total / 1000).toFixed(2)} s), its children ${(cpu - own).toFixed(2)} s`);
+    console.log(`  threads of the host: ${threads.sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${sec.toFixed(2)} s`).join(', ')}`);
     for (const [who, ms] of [...byOwner].sort((a, b) => b[1] - a[1])) console.log(`  ${who}: ${(ms / 1000).toFixed(3)} s (${((100 * ms) / 1000 / s).toFixed(1)}% of a core)`);
     console.log('top functions (self time):');
     for (const [k, ms] of byFunction.slice(0, 30)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${k}`);

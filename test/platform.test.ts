@@ -4,8 +4,9 @@ import { readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { judgeMount, mountOf, parseMounts } from '../src/sqlite/os/filesystem';
-import { parseProcLocks, readLockEntries } from '../src/sqlite/os/locks';
+import { parseLockEntries, parseProcLocks, readLockEntries } from '../src/sqlite/os/locks';
 import { lockDevice, parseMountInfo } from '../src/sqlite/os/mountDevice';
+import { processesWithOpen } from '../src/sqlite/os/openers';
 import { startPython, tempDir } from './helpers/fixtures';
 
 describe('filesystem verdicts from a mounts table', () => {
@@ -101,6 +102,21 @@ describe('lock holders are matched by the device of the mount (/proc/self/mounti
     }
   });
 
+  it('reads only the lines about its inode: not an inode that ends with the same digits, a waiter (->) too, the last line without a newline', () => {
+    const text = [
+      '1: POSIX  ADVISORY  WRITE 10 08:01:15678 1073741825 1073741825',
+      '2: POSIX  ADVISORY  READ 11 08:01:5678 1073741826 1073742335',
+      '3: POSIX  ADVISORY  READ 12 08:02:5678 1073741826 1073742335',
+      '3: -> POSIX  ADVISORY  WRITE 13 08:01:5678 1073741824 1073741824',
+      '4: POSIX  ADVISORY  WRITE 14 08:01:5678 128 EOF',
+    ].join('\n');
+    const entries = parseLockEntries(text, { major: 8, minor: 1 }, 5678);
+    assert.deepEqual(entries.map((e) => e.pid), [11, 13, 14]);
+    assert.equal(entries[2]!.end, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(parseLockEntries(text, { major: 8, minor: 1 }, 15678).map((e) => e.pid), [10]);
+    assert.deepEqual(parseLockEntries(text, { major: 8, minor: 1 }, 678), []);
+  });
+
   it('live: the device of the mount holding a database is the one /proc/locks prints for real SQLite locks on it', { skip: process.platform !== 'linux' && 'Linux /proc only' }, async () => {
     const dir = tempDir();
     const file = path.join(dir, 'live.db');
@@ -114,6 +130,27 @@ describe('lock holders are matched by the device of the mount (/proc/self/mounti
       const [major, minor] = printed.split(/\s+/)[5]!.split(':').map((x) => parseInt(x, 16));
       assert.deepEqual(await lockDevice(real, st.dev), { major, minor });
       assert.deepEqual([...new Set((await readLockEntries({ path: real, dev: st.dev, ino: st.ino }))?.map((e) => e.pid))], [child.pid]);
+    } finally {
+      child.stdin!.end();
+      await new Promise((r) => child.on('exit', r));
+    }
+  });
+});
+
+describe('who has a file open, from /proc/PID/fd', { skip: process.platform !== 'linux' && 'Linux /proc only' }, () => {
+  it('finds a process holding the file open without any lock, and not once it has closed it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'held.db');
+    writeFileSync(file, '');
+    const other = path.join(dir, 'other.db');
+    writeFileSync(other, '');
+    const { child } = await startPython('import sys\nf = open(sys.argv[1], "rb")\nprint("ready", flush=True)\nsys.stdin.readline()\nf.close()\nprint("closed", flush=True)\nsys.stdin.read()\n', [file]);
+    try {
+      assert.deepEqual(await processesWithOpen([realpathSync(file)]), [child.pid]);
+      assert.deepEqual(await processesWithOpen([realpathSync(other)]), []);
+      child.stdin!.write('\n');
+      await new Promise<void>((r) => child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('closed')) r(); }));
+      assert.deepEqual(await processesWithOpen([realpathSync(file)]), []);
     } finally {
       child.stdin!.end();
       await new Promise((r) => child.on('exit', r));

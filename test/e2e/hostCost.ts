@@ -65,6 +65,22 @@ export function ownCpuSeconds(pid: number): number {
   return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
 }
 
+/** CPU seconds of each kind of thread of one process (by thread name: the JS thread is the process's own name, then libuv's pool, V8's workers…). */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tids) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')).replace(/\d+$/, '#');
+      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / CLK_TCK);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
 /** An extension that activates with the window and does nothing: the floor. */
 export function noopExtension(dir: string): string {
   mkdirSync(dir, { recursive: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { formatBytes } from '../../src/shared/format';
 import { makeBlobDb, startPython, tempDir } from '../helpers/fixtures';
@@ -24,8 +24,8 @@ const skip = codeServerInstalled() && CHROMIUM_PATH ? false : 'code-server or Ch
 const APP = String.raw`
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
-# In WAL mode no checkpoint restarts the log during the run: the -wal grows with every commit, as the size in a rollback file does.
-if c.execute("PRAGMA journal_mode").fetchone()[0] == "wal": c.execute("PRAGMA wal_autocheckpoint=10000")
+# In WAL mode no checkpoint restarts the log during the run (30 s × 2 MB/s stays under 100,000 pages): the -wal grows with every commit, as the size in a rollback file does.
+if c.execute("PRAGMA journal_mode").fetchone()[0] == "wal": c.execute("PRAGMA wal_autocheckpoint=100000")
 print("ready", flush=True)
 end = time.time() + float(sys.argv[2])
 while time.time() < end:
@@ -36,6 +36,13 @@ print("done", flush=True)
 `;
 
 interface Writing { cpu: number; elapsed: number; commits: number[] }
+
+/**
+ * How long the app writes where CPU is compared with the floor: the 30 s of
+ * issue 25's scenario. Shorter windows weigh fixed costs (the one inspection
+ * once the writes pause) and the floor's own noise several times over.
+ */
+const COST_SECONDS = 30;
 
 /**
  * Runs the app on `db` for `seconds`: `during` is called again and again
@@ -66,8 +73,14 @@ function longestGap(seen: { at: number; text: string }[], first: number, last: n
   return { gap: Math.max(...during.slice(1).map((t, i) => t - during[i]!)), changes: changes.length };
 }
 
-/** The share of one core used above the floor's. */
-const aboveFloor = (ours: { cpu: number; elapsed: number }, floor: { cpu: number; elapsed: number }) => ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
+/** The share of one core used above the floor's, also printed (a passing run shows its margin too). */
+function costLine(t: TestContext, what: string, ours: Writing, floor: Writing): number {
+  const share = ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
+  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * share).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
+  // The app must not be slowed by being watched.
+  assert.ok(ours.commits.length >= 0.9 * floor.commits.length, `${what}: the app made ${ours.commits.length} commits, ${floor.commits.length} with the no-op extension`);
+  return share;
+}
 
 describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => {
   let ws: string;
@@ -90,7 +103,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     const noop = await openWorkbench(tempDir('sqlite-doctor-live-floor-'), floorWs, noopExtension(tempDir('sqlite-doctor-noop-')));
     try {
       await noop.page.waitForTimeout(5000);
-      for (const name of ['b.db', 'w.db']) floor[name] = await cpuWhileWriting(noop, path.join(floorWs, name), 10);
+      for (const name of ['b.db', 'w.db']) floor[name] = await cpuWhileWriting(noop, path.join(floorWs, name), COST_SECONDS);
     } finally {
       await noop.close();
     }
@@ -124,7 +137,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
   };
   const inspectionsOfA = (from: number, to: number) => logLines(profile).filter((l) => l.includes(`inspecting ${aDb()}`) && lineTime(l) >= from && lineTime(l) <= to).length;
 
-  it('inspects nothing it was not asked for, follows the writes live, keeps focus', async () => {
+  it('inspects nothing it was not asked for, follows the writes live, keeps focus', async (t) => {
     const opened = Date.now();
     await palette(page, 'SQLite: Show Status Panel');
     const frame: Frame = await panelFrame(page, 'grid');
@@ -138,7 +151,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     await page.waitForTimeout(3000);
     const seen: { at: number; text: string; focus: string | null }[] = [];
     const finalAt = finalSizeShown(path.join(ws, 'b.db'), sizeB);
-    const run = await cpuWhileWriting(wb, path.join(ws, 'b.db'), 10, async () => {
+    const run = await cpuWhileWriting(wb, path.join(ws, 'b.db'), COST_SECONDS, async () => {
       seen.push({ at: Date.now(), text: await sizeB.innerText(), focus: await frame.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute('data-id') ?? null) });
       await page.waitForTimeout(100);
     }, finalAt.wait);
@@ -147,15 +160,15 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     await page.screenshot({ path: path.join(OUT, 'e2e-live-panel.png') });
 
     // The app aims at 200; on a loaded 2-core machine it may make fewer, which still keeps the panel busy.
-    assert.ok(run.commits.length >= 100, `${run.commits.length} commits in 10 s`);
+    assert.ok(run.commits.length >= 10 * COST_SECONDS, `${run.commits.length} commits in ${COST_SECONDS} s`);
     finalAt.check(last);
     // While the writes go on, the size shown changes at least once a second.
     const { gap, changes } = longestGap(seen, first, last);
     assert.ok(gap <= 1000, `longest time without an update while writing: ${gap} ms (${changes} updates)`);
     assert.deepEqual([...new Set(seen.map((s) => s.focus))], [aDb()], 'keyboard focus stayed on a.db');
     assert.equal(inspectionsOfA(first, last + 2000), 0, 'a.db, unchanged, was not inspected again');
-    const share = aboveFloor(run, floor['b.db']!);
-    assert.ok(share <= 0.02, `${(100 * share).toFixed(1)}% of a core above the floor with another database selected (${run.cpu.toFixed(2)} s vs ${floor['b.db']!.cpu.toFixed(2)} s CPU)`);
+    const share = costLine(t, 'another database selected', run, floor['b.db']!);
+    assert.ok(share <= 0.02, `${(100 * share).toFixed(1)}% of a core above the floor with another database selected`);
   });
 
   it('after Reload Window the same database is selected and inspected at most once', async () => {
@@ -171,7 +184,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
 
   const inspectionsOf = (db: string, from: number, to: number) => logLines(profile).filter((l) => l.includes(`inspecting ${db}`) && lineTime(l) >= from && lineTime(l) <= to).length;
 
-  it('the busy database selected: header facts and the chart follow every second, deep details wait, ≤ 5% of a core above the floor', async () => {
+  it('the busy database selected: header facts and the chart follow every second, deep details wait, ≤ 5% of a core above the floor', async (t) => {
     const wDb = path.join(ws, 'w.db');
     await palette(page, 'SQLite: Show Status Panel');
     const frame = await panelFrame(page, 'grid');
@@ -185,7 +198,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     const seenChart: { at: number; text: string }[] = [];
     let asOf = '';
     const finalAt = finalSizeShown(wDb, row.locator('td[data-col="size"]'));
-    const run = await cpuWhileWriting(wb, wDb, 10, async () => {
+    const run = await cpuWhileWriting(wb, wDb, COST_SECONDS, async () => {
       const at = Date.now();
       seenRow.push({ at, text: await row.innerText() });
       seenChart.push({ at, text: await chart.innerHTML().catch(() => '') });
@@ -203,10 +216,12 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
       assert.ok(gap <= 1000, `${what}: longest time without an update while writing: ${gap} ms (${changes} updates)`);
     }
     assert.match(asOf, /^tables as of \d\d:\d\d:\d\d — the app is writing$/);
-    assert.ok(inspectionsOf(wDb, first, last) <= 1, `${inspectionsOf(wDb, first, last)} inspections of w.db during 10 s of writes`);
+    // Deep details during sustained writes: at most one every 30 s.
+    const allowed = 1 + Math.floor((last - first) / 30_000);
+    assert.ok(inspectionsOf(wDb, first, last) <= allowed, `${inspectionsOf(wDb, first, last)} inspections of w.db during ${((last - first) / 1000).toFixed(0)} s of writes`);
     assert.ok(inspectionsOf(wDb, last, last + 4000) >= 1, 'inspected again once the writes paused');
-    const share = aboveFloor(run, floor['w.db']!);
-    assert.ok(share <= 0.05, `${(100 * share).toFixed(1)}% of a core above the floor with the busy database selected (${run.cpu.toFixed(2)} s vs ${floor['w.db']!.cpu.toFixed(2)} s CPU)`);
+    const share = costLine(t, 'the busy database selected', run, floor['w.db']!);
+    assert.ok(share <= 0.05, `${(100 * share).toFixed(1)}% of a core above the floor with the busy database selected`);
   });
 
   it('a panel hidden behind another editor tab inspects nothing', async () => {

@@ -1,7 +1,7 @@
 import { SqliteFileError } from '../os/errors';
 import { ReadOnlyFile } from '../os/fileio';
 import type { ShmIndex } from './shm';
-import { WAL_HEADER_SIZE, readWalHeader, walChecksum } from './walHeader';
+import { WAL_HEADER_SIZE, readWalHeader, walChecksum, walChecksumAt } from './walHeader';
 import type { WalHeader, WalSummary } from '../../shared/reportTypes';
 export type { WalHeader, WalSummary };
 
@@ -15,7 +15,7 @@ export const WAL_FRAME_HEADER_SIZE = 24;
 
 export interface WalPageMap extends WalSummary {
   /** For each page, the byte offset of its newest committed frame's page data. */
-  latestPageOffset: Map<number, number>;
+  latestPageOffset: ReadonlyMap<number, number>;
 }
 
 /** Frames are read in batches of up to this many bytes (rounded to whole frames), the first of FIRST_CHUNK. */
@@ -50,7 +50,7 @@ export interface WalPosition {
   committedFrames: number;
   dbPagesAfterCommit?: number;
   /** Page → offset of its newest committed frame, before pages beyond the database's size are dropped. */
-  latest: Map<number, number>;
+  latest: ReadonlyMap<number, number>;
   /** The committed frames up to here were taken from the wal-index, not walked. */
   fromIndex?: boolean;
 }
@@ -105,7 +105,11 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   let chunkFrames = Math.min(framesPerChunk, Math.max(1, Math.floor(FIRST_CHUNK / frameSize)));
 
   const pending = new Map<number, number>();   // pages in the open transaction
-  const latest = new Map(from.latest);          // pages as of the last commit
+  // Pages as of the last commit. Maps handed out are never changed afterwards:
+  // this walk copies `from.latest` at its first commit, not before (most
+  // reads of a followed log find nothing new).
+  let latest = from.latest;
+  let mine: Map<number, number> | undefined;
   let validFrames = from.committedFrames;
   let resume: WalPosition = from;
   let stoppedEarly: string | undefined;
@@ -128,8 +132,8 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
         stoppedEarly = `frame ${validFrames + 1} names page 0`;
         break scan;
       }
-      [s0, s1] = walChecksum(chunk.subarray(p, p + 8), header.bigEndianChecksums, s0, s1);
-      [s0, s1] = walChecksum(chunk.subarray(p + WAL_FRAME_HEADER_SIZE, p + frameSize), header.bigEndianChecksums, s0, s1);
+      [s0, s1] = walChecksumAt(dv, p, p + 8, header.bigEndianChecksums, s0, s1);
+      [s0, s1] = walChecksumAt(dv, p + WAL_FRAME_HEADER_SIZE, p + frameSize, header.bigEndianChecksums, s0, s1);
       if (s0 !== dv.getUint32(p + 16, false) || s1 !== dv.getUint32(p + 20, false)) {
         stoppedEarly = `frame ${validFrames + 1} fails its checksum (torn or partial write)`;
         break scan;
@@ -137,7 +141,9 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
       validFrames++;
       pending.set(pgno, offset + WAL_FRAME_HEADER_SIZE);
       if (commitSize !== 0) {
-        for (const [pg, off] of pending) latest.set(pg, off);
+        mine ??= new Map(from.latest);
+        for (const [pg, off] of pending) mine.set(pg, off);
+        latest = mine;
         pending.clear();
         resume = { offset: offset + frameSize, checksum: [s0, s1], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, fromIndex: from.fromIndex };
       }
@@ -147,13 +153,11 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   if (!stoppedEarly && offset < fileBytes) {
     stoppedEarly = `${fileBytes - offset} trailing bytes do not make a whole frame`;
   }
-  // The map handed on must not change under the caller: later walks start from a copy.
-  if (resume !== from) resume = { ...resume, latest: new Map(latest) };
   const { committedFrames, dbPagesAfterCommit } = resume;
   // Pages beyond the committed database size are not part of the database.
-  const shown = new Map(resume.latest);
-  if (dbPagesAfterCommit !== undefined) {
-    for (const pg of shown.keys()) if (pg > dbPagesAfterCommit) shown.delete(pg);
+  let shown = resume.latest;
+  if (dbPagesAfterCommit !== undefined && anyAbove(shown, dbPagesAfterCommit)) {
+    shown = new Map([...shown].filter(([pg]) => pg <= dbPagesAfterCommit));
   }
   const backfilledFrames = backfillFrom(shm, header, committedFrames);
   const uncheckpointedFrames = committedFrames - backfilledFrames;
@@ -173,6 +177,11 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
     latestPageOffset: shown,
   };
   return { index, resume, header, bytesRead };
+}
+
+function anyAbove(pages: ReadonlyMap<number, number>, limit: number): boolean {
+  for (const pg of pages.keys()) if (pg > limit) return true;
+  return false;
 }
 
 /** nBackfill, trusted only when the wal-index describes this very log (same salts). */

@@ -12,8 +12,12 @@ const WAL_MAGIC_BE = 0x377f0683;
 const WAL_VERSION = 3007000;
 
 export function walChecksum(data: Uint8Array, bigEndian: boolean, s0: number, s1: number): [number, number] {
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let i = 0; i < data.byteLength; i += 8) {
+  return walChecksumAt(new DataView(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, bigEndian, s0, s1);
+}
+
+/** walChecksum over bytes [start, end) of a view: a follower checks every frame of a busy log without making a view per frame. */
+export function walChecksumAt(dv: DataView, start: number, end: number, bigEndian: boolean, s0: number, s1: number): [number, number] {
+  for (let i = start; i < end; i += 8) {
     s0 = (s0 + dv.getUint32(i, !bigEndian) + s1) >>> 0;
     s1 = (s1 + dv.getUint32(i + 4, !bigEndian) + s0) >>> 0;
   }

@@ -33,7 +33,7 @@ export async function readLockEntries(file: LockedFile, procLocks = '/proc/locks
 
 export function parseLockEntries(text: string, { major, minor }: DeviceId, ino: number): LockEntry[] {
   const out: LockEntry[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of linesNaming(text, `:${ino} `)) {
     // "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 1073741825 1073741825"
     const m = /^\d+:\s+(?:->\s+)?(POSIX|OFDLCK|FLOCK)\s+\S+\s+(READ|WRITE)\s+(-?\d+)\s+([0-9a-f]+):([0-9a-f]+):(\d+)\s+(\d+)\s+(\d+|EOF)/.exec(line);
     if (!m) continue;
@@ -41,6 +41,21 @@ export function parseLockEntries(text: string, { major, minor }: DeviceId, ino: 
     out.push({ pid: Number(m[3]), write: m[2] === 'WRITE', start: Number(m[7]), end: m[8] === 'EOF' ? Number.MAX_SAFE_INTEGER : Number(m[8]) });
   }
   return out;
+}
+
+/**
+ * The lines of /proc/locks that contain `needle` (the inode, as ":INO "):
+ * the table lists every lock on the machine and is read several times a
+ * second while the panel follows a database, so only the few lines that can
+ * be about our file are cut out and parsed.
+ */
+function* linesNaming(text: string, needle: string): Generator<string> {
+  for (let at = text.indexOf(needle); at !== -1;) {
+    const end = text.indexOf('\n', at);
+    yield text.slice(text.lastIndexOf('\n', at) + 1, end === -1 ? text.length : end);
+    if (end === -1) return;
+    at = text.indexOf(needle, end);
+  }
 }
 
 export async function readSqliteLocks(file: LockedFile, procLocks = '/proc/locks'): Promise<FileLocks | undefined> {

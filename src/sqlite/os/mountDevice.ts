@@ -30,10 +30,15 @@ export function parseMountInfo(text: string): Mount[] {
   return mounts;
 }
 
+/** The last mount table read and its parse: it is read on every look at the locks, and changes only when something is mounted. */
+let parsed: { text: string; mounts: Mount[] } | undefined;
+
 /** The device to look for in /proc/locks for a file (`realPath` resolved, `statDev` its st_dev). */
 export async function lockDevice(realPath: string, statDev: number, mountInfo = '/proc/self/mountinfo'): Promise<DeviceId> {
   try {
-    return mountOf(realPath, parseMountInfo(await readText(mountInfo)))?.device ?? deviceFromStatDev(statDev);
+    const text = await readText(mountInfo);
+    if (parsed?.text !== text) parsed = { text, mounts: parseMountInfo(text) };
+    return mountOf(realPath, parsed.mounts)?.device ?? deviceFromStatDev(statDev);
   } catch {
     return deviceFromStatDev(statDev);
   }
