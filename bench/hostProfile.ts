@@ -5,7 +5,7 @@
 // children are separate processes: their CPU is counted from /proc by the
 // live bench, not profiled here.
 //
-//   npx tsx bench/hostProfile.ts [busy|other|floor] [seconds]
+//   npx tsx bench/hostProfile.ts [busy|other|floor] [seconds] [bytes per commit]
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const ownBefore = ownCpuSeconds(host);
     const threadsBefore = threadCpuSeconds(host);
     const from = Date.now();
-    const app = await startPython(BUSY_APP, [path.join(ws, 'b.db'), String(seconds)]);
+    const app = await startPython(BUSY_APP, [path.join(ws, 'b.db'), String(seconds), process.argv[4] ?? '2000']);
     await new Promise((r) => app.child.on('exit', r));
     await wb.page.waitForTimeout(3000);
     const to = Date.now();

@@ -13,15 +13,17 @@ import { codeServerInstalled } from '../test/e2e/codeServer';
 import { activityRates, extensionHostPid, extensionLogLines, noopExtension, treeCpuSeconds } from '../test/e2e/hostCost';
 import { openWorkbench, palette, panelFrame } from '../test/e2e/workbench';
 
-/** The busy app: 20 commits a second, 2 KB each; prints how many it made. */
+/** The busy app: 20 commits a second of argv[3] bytes (2 KB unless given); prints how many it made. No autocheckpoint restarts its log during a run. */
 export const BUSY_APP = String.raw`
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+c.execute("PRAGMA wal_autocheckpoint=100000")
+blob = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
 print("ready", flush=True)
 end = time.time() + float(sys.argv[2])
 n = 0
 while time.time() < end:
-    c.execute("INSERT INTO t(v) VALUES (randomblob(2000))"); n += 1
+    c.execute("INSERT INTO t(v) VALUES (randomblob(?))", (blob,)); n += 1
     time.sleep(0.05)
 print("done", n, flush=True)
 `;

@@ -135,6 +135,30 @@ describe('following a growing WAL', () => {
     assert.equal(stateFollower.fullReads, 1);
   });
 
+  it('two readers sharing one follower (the model and the live view), reading at once, each get what a full read gives, and the frames are checked about once', async () => {
+    const shared = new WalFollower();
+    await readDatabaseState(db, { walFollower: shared });
+    for (let round = 0; round < 5; round++) {
+      const walBefore = statSync(`${db}-wal`).size;
+      await app.do('insert 8');
+      const appended = statSync(`${db}-wal`).size - walBefore;
+      const before = shared.bytesRead;
+      const [a, b] = await Promise.all([readDatabaseState(db, { walFollower: shared }), readDatabaseState(db, { walFollower: shared })]);
+      const full = await readDatabaseState(db, { walVerify: 'full' });
+      assert.deepEqual(a, full);
+      assert.deepEqual(b, full);
+      // At once, both may check the same new frames; never the whole log again.
+      assert.ok(appended > 0 && shared.bytesRead - before <= 2 * appended, `round ${round}: ${shared.bytesRead - before} bytes read, ${appended} appended`);
+    }
+    const before = shared.bytesRead;
+    await app.do('insert 8');
+    await readDatabaseState(db, { walFollower: shared });
+    const afterFirst = shared.bytesRead;
+    await readDatabaseState(db, { walFollower: shared });
+    assert.ok(afterFirst > before && shared.bytesRead === afterFirst, 'one after the other, the second reader checks nothing again');
+    assert.equal(shared.fullReads, 1);
+  });
+
   it('starts over when the log is cut short under it', async () => {
     await app.do('insert 6');
     const copy = path.join(dir, 'copy.db');

@@ -66,7 +66,7 @@ export class StatusPanel {
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost) {
     panel.iconPath = vscode.Uri.joinPath(host.distUri, '..', 'media', 'icon.png');
     panel.webview.html = panelHtml(panel.webview, host.distUri);
-    this.live = new LiveViewService((live) => this.post({ type: 'live', live }), { log: host.log });
+    this.live = new LiveViewService((live) => this.post({ type: 'live', live }), { log: host.log }, (id) => host.model.followerOf(id));
     this.deep = new DeepRefreshSchedule(
       () => { if (this.selected) void this.postDetail(this.selected); },
       (writing) => { if (this.selected && this.ready) this.post({ type: 'writing', id: this.selected, writing }); },

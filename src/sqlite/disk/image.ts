@@ -23,7 +23,9 @@ export interface DatabaseImage {
 
 export async function readDatabaseImage(path: string, maxBytes: number): Promise<DatabaseImage> {
   // One consistency check around both reads: the layers and the pages must come from the same moment.
-  const result = await readConsistently(path, async () => assemble(path, await readDatabaseLayersOnce(path, { withLocks: true, walVerify: 'full' }), maxBytes));
+  // A large log's frames come from its wal-index when that matches the log (as the model's and the
+  // scan's reads do, and as SQLite's own readers do), instead of checksumming every frame again.
+  const result = await readConsistently(path, async () => assemble(path, await readDatabaseLayersOnce(path, { withLocks: true, walVerify: 'index-if-large' }), maxBytes));
   if (!result.stable) addStateProblem(result.value.state, stateProblem('changing'));
   return { ...result.value, stable: result.stable };
 }
@@ -45,11 +47,13 @@ async function assemble(path: string, source: DatabaseLayers, maxBytes: number):
   let restored = 0;
   const overlays = await OverlayFiles.open(source);
   try {
+    // A hot journal's originals first, then the WAL's pages over them (later wins, as in overlayPages).
     for (const [pgno, at] of overlayPages(source)) {
-      if (at.layer === 'file') continue;
-      if (at.layer === 'rollback') restored++;
+      if (at.layer !== 'rollback') continue;
+      restored++;
       bytes.set((await overlays.read(pgno, at)).subarray(0, pageSize), (pgno - 1) * pageSize);
     }
+    await overlays.eachWalPage((pgno, page) => bytes.set(page, (pgno - 1) * pageSize));
   } finally {
     await overlays.close();
   }

@@ -1,7 +1,12 @@
+import { SqliteFileError } from '../os/errors';
 import { ReadOnlyFile } from '../os/fileio';
 import { readRollbackPage } from './journal';
 import type { DatabaseLayers } from './state';
-import { readWalPage } from './wal';
+import { WAL_FRAME_HEADER_SIZE, readWalPage } from './wal';
+import { frameStillHolds } from './walHeader';
+
+/** WAL pages for an image are read in runs of up to this many bytes. */
+const RUN_BYTES = 4 * 1024 * 1024;
 
 /**
  * Which layer holds page N as a fresh connection would see it now — the one
@@ -45,6 +50,32 @@ export class OverlayFiles {
   read(pgno: number, at: Exclude<PageLocation, { layer: 'file' }>): Promise<Buffer> {
     if (at.layer === 'wal') return readWalPage(this.wal!, this.layers.walPageMap!, pgno, at.offset);
     return readRollbackPage(this.journal!, at.offset, this.layers.state.fileHeader.pageSize);
+  }
+
+  /**
+   * Every committed WAL page, handed to `use` (the bytes are valid until it
+   * returns): frames at consecutive offsets are read together, up to 4 MiB
+   * at a time, instead of one read and one buffer per page (an image of a
+   * 64 MB log took 16,000 reads).
+   */
+  async eachWalPage(use: (pgno: number, page: Uint8Array) => void): Promise<void> {
+    const header = this.layers.walPageMap?.header;
+    if (!header || !this.wal) return;
+    const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
+    const frames = [...this.layers.walPageMap!.latestPageOffset].map(([pgno, offset]) => [pgno, offset - WAL_FRAME_HEADER_SIZE] as const).sort((a, b) => a[1] - b[1]);
+    const perRead = Math.max(1, Math.floor(RUN_BYTES / frameSize));
+    const buf = Buffer.allocUnsafe(Math.min(frames.length, perRead) * frameSize);
+    for (let i = 0; i < frames.length;) {
+      let j = i + 1;
+      while (j < frames.length && j - i < perRead && frames[j]![1] === frames[j - 1]![1] + frameSize) j++;
+      const run = await this.wal.readInto(buf.subarray(0, (j - i) * frameSize), frames[i]![1]);
+      for (let k = i; k < j; k++) {
+        const frame = run.subarray((k - i) * frameSize, (k - i + 1) * frameSize);
+        if (!frameStillHolds(frame, frames[k]![0], header, header.pageSize)) throw new SqliteFileError('changing', this.wal.path, 'the -wal was restarted while it was being read');
+        use(frames[k]![0], frame.subarray(WAL_FRAME_HEADER_SIZE));
+      }
+      i = j;
+    }
   }
 
   async close(): Promise<void> {

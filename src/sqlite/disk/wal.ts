@@ -1,7 +1,7 @@
 import { SqliteFileError } from '../os/errors';
 import { ReadOnlyFile } from '../os/fileio';
 import type { ShmIndex } from './shm';
-import { WAL_HEADER_SIZE, readWalHeader, walChecksum, walChecksumAt } from './walHeader';
+import { WAL_HEADER_SIZE, frameStillHolds, readWalHeader, walChecksum, walChecksumAt } from './walHeader';
 import type { WalHeader, WalSummary } from '../../shared/reportTypes';
 export type { WalHeader, WalSummary };
 
@@ -92,6 +92,27 @@ export async function readWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVeri
 }
 
 /**
+ * One read buffer, lent to one walk at a time: a busy app appends megabytes
+ * a second, and a fresh buffer per chunk made garbage collection the biggest
+ * cost of following its log (bench/README.md). A walk that finds it lent out
+ * makes its own; the largest buffer up to one chunk is kept.
+ */
+let spare: Buffer | undefined;
+
+function borrow(bytes: number): Buffer {
+  if (spare && spare.length >= bytes) {
+    const b = spare;
+    spare = undefined;
+    return b;
+  }
+  return Buffer.allocUnsafe(bytes);
+}
+
+function giveBack(b: Buffer): void {
+  if (b.length <= READ_CHUNK && (!spare || spare.length < b.length)) spare = b;
+}
+
+/**
  * Checks frames from `from` on exactly as SQLite's WAL recovery does: salts
  * must match the header and the cumulative checksum must continue unbroken;
  * the first frame that fails ends the log.
@@ -105,50 +126,56 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   let chunkFrames = Math.min(framesPerChunk, Math.max(1, Math.floor(FIRST_CHUNK / frameSize)));
 
   const pending = new Map<number, number>();   // pages in the open transaction
-  // Pages as of the last commit. Maps handed out are never changed afterwards:
-  // this walk copies `from.latest` at its first commit, not before (most
-  // reads of a followed log find nothing new).
-  let latest = from.latest;
-  let mine: Map<number, number> | undefined;
+  // Pages as of the last commit: a copy of `from.latest` made at the first commit read (maps handed out never change).
+  let latest: Map<number, number> | undefined;
   let validFrames = from.committedFrames;
   let resume: WalPosition = from;
   let stoppedEarly: string | undefined;
   let offset = from.offset;
   let bytesRead = 0;
 
-  scan: while (offset + frameSize <= fileBytes) {
-    const chunk = await wal.read(offset, Math.min(chunkFrames * frameSize, fileBytes - offset));
-    chunkFrames = Math.min(framesPerChunk, chunkFrames * 4);
-    bytesRead += chunk.length;
-    const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    for (let p = 0; p + frameSize <= chunk.length; p += frameSize, offset += frameSize) {
-      const pgno = dv.getUint32(p, false);
-      const commitSize = dv.getUint32(p + 4, false);
-      if (dv.getUint32(p + 8, false) !== header.salt1 || dv.getUint32(p + 12, false) !== header.salt2) {
-        stoppedEarly = `frame ${validFrames + 1} has salts from an earlier WAL generation`;
-        break scan;
+  let buf: Buffer | undefined;
+  try {
+    scan: while (offset + frameSize <= fileBytes) {
+      const want = Math.min(chunkFrames * frameSize, fileBytes - offset);
+      if (!buf || buf.length < want) {
+        if (buf) giveBack(buf);
+        buf = borrow(want);
       }
-      if (pgno === 0) {
-        stoppedEarly = `frame ${validFrames + 1} names page 0`;
-        break scan;
+      const chunk = await wal.readInto(buf.subarray(0, want), offset);
+      chunkFrames = Math.min(framesPerChunk, chunkFrames * 4);
+      bytesRead += chunk.length;
+      const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let p = 0; p + frameSize <= chunk.length; p += frameSize, offset += frameSize) {
+        const pgno = dv.getUint32(p, false);
+        const commitSize = dv.getUint32(p + 4, false);
+        if (dv.getUint32(p + 8, false) !== header.salt1 || dv.getUint32(p + 12, false) !== header.salt2) {
+          stoppedEarly = `frame ${validFrames + 1} has salts from an earlier WAL generation`;
+          break scan;
+        }
+        if (pgno === 0) {
+          stoppedEarly = `frame ${validFrames + 1} names page 0`;
+          break scan;
+        }
+        [s0, s1] = walChecksumAt(dv, p, p + 8, header.bigEndianChecksums, s0, s1);
+        [s0, s1] = walChecksumAt(dv, p + WAL_FRAME_HEADER_SIZE, p + frameSize, header.bigEndianChecksums, s0, s1);
+        if (s0 !== dv.getUint32(p + 16, false) || s1 !== dv.getUint32(p + 20, false)) {
+          stoppedEarly = `frame ${validFrames + 1} fails its checksum (torn or partial write)`;
+          break scan;
+        }
+        validFrames++;
+        pending.set(pgno, offset + WAL_FRAME_HEADER_SIZE);
+        if (commitSize !== 0) {
+          latest ??= new Map(from.latest);
+          for (const [pg, off] of pending) latest.set(pg, off);
+          pending.clear();
+          resume = { offset: offset + frameSize, checksum: [s0, s1], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, fromIndex: from.fromIndex };
+        }
       }
-      [s0, s1] = walChecksumAt(dv, p, p + 8, header.bigEndianChecksums, s0, s1);
-      [s0, s1] = walChecksumAt(dv, p + WAL_FRAME_HEADER_SIZE, p + frameSize, header.bigEndianChecksums, s0, s1);
-      if (s0 !== dv.getUint32(p + 16, false) || s1 !== dv.getUint32(p + 20, false)) {
-        stoppedEarly = `frame ${validFrames + 1} fails its checksum (torn or partial write)`;
-        break scan;
-      }
-      validFrames++;
-      pending.set(pgno, offset + WAL_FRAME_HEADER_SIZE);
-      if (commitSize !== 0) {
-        mine ??= new Map(from.latest);
-        for (const [pg, off] of pending) mine.set(pg, off);
-        latest = mine;
-        pending.clear();
-        resume = { offset: offset + frameSize, checksum: [s0, s1], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, fromIndex: from.fromIndex };
-      }
+      if (chunk.length < frameSize) break;
     }
-    if (chunk.length < frameSize) break;
+  } finally {
+    if (buf) giveBack(buf);
   }
   if (!stoppedEarly && offset < fileBytes) {
     stoppedEarly = `${fileBytes - offset} trailing bytes do not make a whole frame`;
@@ -257,7 +284,7 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
 export async function readWalPage(wal: ReadOnlyFile, index: WalPageMap, pgno: number, offset: number): Promise<Buffer> {
   const h = index.header!;
   const frame = await wal.read(offset - WAL_FRAME_HEADER_SIZE, WAL_FRAME_HEADER_SIZE + h.pageSize);
-  if (frame.length !== WAL_FRAME_HEADER_SIZE + h.pageSize || frame.readUInt32BE(0) !== pgno || frame.readUInt32BE(8) !== h.salt1 || frame.readUInt32BE(12) !== h.salt2) {
+  if (!frameStillHolds(frame, pgno, h, h.pageSize)) {
     throw new SqliteFileError('changing', wal.path, 'the -wal was restarted while it was being read');
   }
   return frame.subarray(WAL_FRAME_HEADER_SIZE);

@@ -40,13 +40,15 @@ export class WalFollower {
       : await readWal(wal, shm, this.verify, head);
     if (!from) this.fullReads++;
     this.bytesRead += read.bytesRead;
-    this.followed = undefined;
+    let next: Followed | undefined;
     if (head?.header && read.resume) {
       const at = read.resume;
       const offset = at.offset - (WAL_FRAME_HEADER_SIZE + head.header.pageSize);
       const frameHeader = at.committedFrames > 0 ? { offset, bytes: await wal.read(offset, WAL_FRAME_HEADER_SIZE) } : undefined;
-      this.followed = { ino: wal.ino, headerBytes: head.bytes, at, frameHeader };
+      next = { ino: wal.ino, headerBytes: head.bytes, at, frameHeader };
     }
+    // One assignment after the last await: two readers sharing this follower (the model and the live view) each leave a whole position.
+    this.followed = next;
     return read.index;
   }
 

@@ -58,3 +58,14 @@ export async function readWalHeader(wal: ReadOnlyFile): Promise<{ bytes: Buffer;
   const bytes = await wal.read(0, WAL_HEADER_SIZE);
   return { bytes, ...parseWalHeader(bytes) };
 }
+
+/**
+ * Whether `frame` (its 24-byte header first) is still page `pgno`'s frame of
+ * this log generation: the page number and both salts. A log restarted
+ * since its page map was made fails this; the caller reads again.
+ */
+export function frameStillHolds(frame: Uint8Array, pgno: number, header: WalHeader, pageSize: number): boolean {
+  if (frame.length !== 24 + pageSize) return false;
+  const dv = new DataView(frame.buffer, frame.byteOffset, 16);
+  return dv.getUint32(0, false) === pgno && dv.getUint32(8, false) === header.salt1 && dv.getUint32(12, false) === header.salt2;
+}

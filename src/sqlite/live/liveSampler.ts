@@ -38,6 +38,8 @@ export interface SamplerOptions {
    * Unset: every tick samples (the CLI's watch).
    */
   quietSampleEveryMs?: number;
+  /** Shared with whoever else re-reads this database's state (the workspace model): each WAL frame is then checked once, not once per reader. */
+  walFollower?: WalFollower;
   log?: Log;
 }
 
@@ -52,7 +54,7 @@ export class LiveSampler {
   private changedSinceWalk = true;
   private sampledAt = 0;
   /** State re-reads check only the WAL frames appended since the last one. */
-  private readonly follower = new WalFollower('index-if-large');
+  private readonly follower: WalFollower;
   private readonly intervalMs: number;
   private readonly historyMs: number;
   private readonly openFilesEveryMs: number;
@@ -67,6 +69,7 @@ export class LiveSampler {
     this.stateEveryMs = options.stateEveryMs ?? 5000;
     this.quietSampleEveryMs = options.quietSampleEveryMs;
     this.log = options.log ?? SILENT;
+    this.follower = options.walFollower ?? new WalFollower('index-if-large');
   }
 
   get running(): boolean {

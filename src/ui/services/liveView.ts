@@ -8,6 +8,7 @@
  */
 import type { LiveView } from '../../shared/protocol';
 import { LiveSample, LiveSampler, SamplerOptions } from '../../sqlite/live/liveSampler';
+import type { WalFollower } from '../../sqlite/disk/walFollower';
 import { activity } from './activity';
 
 const POINT_MS = 1000;
@@ -41,7 +42,8 @@ export class LiveViewService {
   /** Samples only when the files changed (a stat each tick), else every 5 s; processes' open files every 10 s. */
   private readonly options: SamplerOptions;
 
-  constructor(private readonly post: (live: LiveView) => void, options: SamplerOptions = {}) {
+  /** `followerOf`: the WAL follower others already keep for a database (the model's), so its frames are not checked twice. */
+  constructor(private readonly post: (live: LiveView) => void, options: SamplerOptions = {}, private readonly followerOf?: (id: string) => WalFollower) {
     this.options = { quietSampleEveryMs: HEARTBEAT_MS, openFilesEveryMs: 10_000, ...options };
   }
 
@@ -50,7 +52,7 @@ export class LiveViewService {
     if (this.sampler?.file === id) return this.sampler.start();
     this.stop();
     this.lastSent = '';
-    this.sampler = new LiveSampler(id, () => this.changed(), this.options);
+    this.sampler = new LiveSampler(id, () => this.changed(), { ...this.options, walFollower: this.followerOf?.(id) });
     this.sampler.start();
   }
 

@@ -131,6 +131,13 @@ export class DatabaseModel {
     return { cancelled: false };
   }
 
+  /** The WAL follower of one database, shared with the live view that samples it (frames are checked once). */
+  followerOf(p: string): WalFollower {
+    let follower = this.followers.get(p);
+    if (!follower) this.followers.set(p, (follower = new WalFollower('index-if-large')));
+    return follower;
+  }
+
   /**
    * Re-reads one file (after a write or a file-system event). A path that is
    * new, inside a scanned folder and one the scan would look at is added;
@@ -144,8 +151,7 @@ export class DatabaseModel {
     if (!known && !wouldScan(relPath, this.options)) return;
     try {
       activity.count('state reads');
-      const follower = this.followers.get(p) ?? new WalFollower('index-if-large');
-      this.followers.set(p, follower);
+      const follower = this.followerOf(p);
       const read = follower.bytesRead;
       const state = await readDatabaseState(p, { walFollower: follower });
       activity.count('wal bytes read', follower.bytesRead - read);
