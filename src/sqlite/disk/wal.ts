@@ -49,8 +49,13 @@ export interface WalPosition {
   checksum: [number, number];
   committedFrames: number;
   dbPagesAfterCommit?: number;
-  /** Page → offset of its newest committed frame, before pages beyond the database's size are dropped. */
-  latest: ReadonlyMap<number, number>;
+  /**
+   * Page → offset of its newest committed frame, before pages beyond the
+   * database's size are dropped. Owned by whoever holds the position: a walk
+   * from it adds to it in place (copying a busy log's 15,000 entries on
+   * every read was most of what following it allocated).
+   */
+  latest: Map<number, number>;
   /** The committed frames up to here were taken from the wal-index, not walked. */
   fromIndex?: boolean;
 }
@@ -126,8 +131,7 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   let chunkFrames = Math.min(framesPerChunk, Math.max(1, Math.floor(FIRST_CHUNK / frameSize)));
 
   const pending = new Map<number, number>();   // pages in the open transaction
-  // Pages as of the last commit: a copy of `from.latest` made at the first commit read (maps handed out never change).
-  let latest: Map<number, number> | undefined;
+  const latest = from.latest;                    // pages as of the last commit
   let validFrames = from.committedFrames;
   let resume: WalPosition = from;
   let stoppedEarly: string | undefined;
@@ -166,7 +170,6 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
         validFrames++;
         pending.set(pgno, offset + WAL_FRAME_HEADER_SIZE);
         if (commitSize !== 0) {
-          latest ??= new Map(from.latest);
           for (const [pg, off] of pending) latest.set(pg, off);
           pending.clear();
           resume = { offset: offset + frameSize, checksum: [s0, s1], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, fromIndex: from.fromIndex };

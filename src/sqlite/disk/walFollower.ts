@@ -32,7 +32,30 @@ export class WalFollower {
 
   constructor(private readonly verify: WalVerify = 'full') {}
 
-  async index(wal: ReadOnlyFile, shm?: ShmIndex): Promise<WalPageMap> {
+  /** Reads through this follower, one at a time (each walk adds to the last position's page map in place). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The log's page map as of now. Its `latestPageOffset` is this follower's
+   * own and changes at its next read: use it before asking again.
+   */
+  index(wal: ReadOnlyFile, shm?: ShmIndex): Promise<WalPageMap> {
+    const next = this.queue.then(() => this.indexNow(wal, shm));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async indexNow(wal: ReadOnlyFile, shm?: ShmIndex): Promise<WalPageMap> {
+    try {
+      return await this.read(wal, shm);
+    } catch (err) {
+      // A walk that failed half-way may have added to the page map: start over next time.
+      this.followed = undefined;
+      throw err;
+    }
+  }
+
+  private async read(wal: ReadOnlyFile, shm?: ShmIndex): Promise<WalPageMap> {
     const head = wal.size === 0 ? undefined : await readWalHeader(wal);
     const from = head?.header && (await this.resumePoint(wal, head.bytes));
     const read = from
@@ -47,7 +70,6 @@ export class WalFollower {
       const frameHeader = at.committedFrames > 0 ? { offset, bytes: await wal.read(offset, WAL_FRAME_HEADER_SIZE) } : undefined;
       next = { ino: wal.ino, headerBytes: head.bytes, at, frameHeader };
     }
-    // One assignment after the last await: two readers sharing this follower (the model and the live view) each leave a whole position.
     this.followed = next;
     return read.index;
   }
