@@ -159,6 +159,16 @@ describe('following a growing WAL', () => {
     assert.equal(shared.fullReads, 1);
   });
 
+  it('drops pages beyond the size of a database that shrank in the log (VACUUM), followed as when read afresh', async () => {
+    await app.do('insert 30');
+    const grown = await step(undefined);
+    await app.do('sql DELETE FROM t');
+    const shrunk = await step('sql VACUUM');
+    assert.ok(shrunk.index.dbPagesAfterCommit! < grown.index.dbPagesAfterCommit!, `${shrunk.index.dbPagesAfterCommit} < ${grown.index.dbPagesAfterCommit} pages`);
+    assert.ok([...shrunk.index.latestPageOffset.keys()].every((pg) => pg <= shrunk.index.dbPagesAfterCommit!));
+    assert.equal(shrunk.startedOver, false);
+  });
+
   it('starts over when the log is cut short under it', async () => {
     await app.do('insert 6');
     const copy = path.join(dir, 'copy.db');

@@ -1,7 +1,8 @@
 import { SqliteFileError } from '../os/errors';
 import { ReadOnlyFile } from '../os/fileio';
 import type { ShmIndex } from './shm';
-import { WAL_HEADER_SIZE, frameStillHolds, readWalHeader, walChecksum, walChecksumAt } from './walHeader';
+import { READ_CHUNK, borrow, giveBack } from './readBuffer';
+import { WAL_HEADER_SIZE, frameStillHolds, readWalHeader, walChecksum, walChecksumInto } from './walHeader';
 import type { WalHeader, WalSummary } from '../../shared/reportTypes';
 export type { WalHeader, WalSummary };
 
@@ -18,8 +19,7 @@ export interface WalPageMap extends WalSummary {
   latestPageOffset: ReadonlyMap<number, number>;
 }
 
-/** Frames are read in batches of up to this many bytes (rounded to whole frames), the first of FIRST_CHUNK. */
-const READ_CHUNK = 4 * 1024 * 1024;
+/** Frames are read in batches of up to READ_CHUNK bytes (rounded to whole frames), the first of FIRST_CHUNK. */
 const FIRST_CHUNK = 64 * 1024;
 
 /** Above this size a consistent wal-index is trusted rather than checksumming every frame. */
@@ -56,6 +56,8 @@ export interface WalPosition {
    * every read was most of what following it allocated).
    */
   latest: Map<number, number>;
+  /** The largest page number in `latest` (a database that shrank leaves pages beyond its size there). */
+  maxPage: number;
   /** The committed frames up to here were taken from the wal-index, not walked. */
   fromIndex?: boolean;
 }
@@ -93,28 +95,7 @@ export async function readWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVeri
     const fast = await indexFromShm(wal, header, shm);
     if (fast) return { ...fast, header, bytesRead: 0 };
   }
-  return walkFrames(wal, header, shm, { offset: WAL_HEADER_SIZE, checksum: parsed.checksum!, committedFrames: 0, latest: new Map() });
-}
-
-/**
- * One read buffer, lent to one walk at a time: a busy app appends megabytes
- * a second, and a fresh buffer per chunk made garbage collection the biggest
- * cost of following its log (bench/README.md). A walk that finds it lent out
- * makes its own; the largest buffer up to one chunk is kept.
- */
-let spare: Buffer | undefined;
-
-function borrow(bytes: number): Buffer {
-  if (spare && spare.length >= bytes) {
-    const b = spare;
-    spare = undefined;
-    return b;
-  }
-  return Buffer.allocUnsafe(bytes);
-}
-
-function giveBack(b: Buffer): void {
-  if (b.length <= READ_CHUNK && (!spare || spare.length < b.length)) spare = b;
+  return walkFrames(wal, header, shm, { offset: WAL_HEADER_SIZE, checksum: parsed.checksum!, committedFrames: 0, latest: new Map(), maxPage: 0 });
 }
 
 /**
@@ -124,14 +105,17 @@ function giveBack(b: Buffer): void {
  */
 export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex | undefined, from: WalPosition): Promise<WalRead> {
   const fileBytes = wal.size;
-  let [s0, s1] = from.checksum;
+  const sums = new Uint32Array(from.checksum);
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
   const framesPerChunk = Math.max(1, Math.floor(READ_CHUNK / frameSize));
   // A restarted log keeps the old generation's frames after the new ones: start small, grow while frames stay valid.
   let chunkFrames = Math.min(framesPerChunk, Math.max(1, Math.floor(FIRST_CHUNK / frameSize)));
 
-  const pending = new Map<number, number>();   // pages in the open transaction
-  const latest = from.latest;                    // pages as of the last commit
+  // Pages of the open transaction, in frame order (a later frame of a page wins), then those as of the last commit.
+  const pendingPages: number[] = [];
+  const pendingOffsets: number[] = [];
+  const latest = from.latest;
+  let maxPage = from.maxPage;
   let validFrames = from.committedFrames;
   let resume: WalPosition = from;
   let stoppedEarly: string | undefined;
@@ -161,18 +145,22 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
           stoppedEarly = `frame ${validFrames + 1} names page 0`;
           break scan;
         }
-        [s0, s1] = walChecksumAt(dv, p, p + 8, header.bigEndianChecksums, s0, s1);
-        [s0, s1] = walChecksumAt(dv, p + WAL_FRAME_HEADER_SIZE, p + frameSize, header.bigEndianChecksums, s0, s1);
-        if (s0 !== dv.getUint32(p + 16, false) || s1 !== dv.getUint32(p + 20, false)) {
+        walChecksumInto(sums, dv, p, p + 8, header.bigEndianChecksums);
+        walChecksumInto(sums, dv, p + WAL_FRAME_HEADER_SIZE, p + frameSize, header.bigEndianChecksums);
+        if (sums[0] !== dv.getUint32(p + 16, false) || sums[1] !== dv.getUint32(p + 20, false)) {
           stoppedEarly = `frame ${validFrames + 1} fails its checksum (torn or partial write)`;
           break scan;
         }
         validFrames++;
-        pending.set(pgno, offset + WAL_FRAME_HEADER_SIZE);
+        pendingPages.push(pgno);
+        pendingOffsets.push(offset + WAL_FRAME_HEADER_SIZE);
         if (commitSize !== 0) {
-          for (const [pg, off] of pending) latest.set(pg, off);
-          pending.clear();
-          resume = { offset: offset + frameSize, checksum: [s0, s1], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, fromIndex: from.fromIndex };
+          for (let i = 0; i < pendingPages.length; i++) {
+            latest.set(pendingPages[i]!, pendingOffsets[i]!);
+            maxPage = Math.max(maxPage, pendingPages[i]!);
+          }
+          pendingPages.length = pendingOffsets.length = 0;
+          resume = { offset: offset + frameSize, checksum: [sums[0]!, sums[1]!], committedFrames: validFrames, dbPagesAfterCommit: commitSize, latest, maxPage, fromIndex: from.fromIndex };
         }
       }
       if (chunk.length < frameSize) break;
@@ -186,7 +174,7 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
   const { committedFrames, dbPagesAfterCommit } = resume;
   // Pages beyond the committed database size are not part of the database.
   let shown = resume.latest;
-  if (dbPagesAfterCommit !== undefined && anyAbove(shown, dbPagesAfterCommit)) {
+  if (dbPagesAfterCommit !== undefined && resume.maxPage > dbPagesAfterCommit) {
     shown = new Map([...shown].filter(([pg]) => pg <= dbPagesAfterCommit));
   }
   const backfilledFrames = backfillFrom(shm, header, committedFrames);
@@ -207,11 +195,6 @@ export async function walkFrames(wal: ReadOnlyFile, header: WalHeader, shm: ShmI
     latestPageOffset: shown,
   };
   return { index, resume, header, bytesRead };
-}
-
-function anyAbove(pages: ReadonlyMap<number, number>, limit: number): boolean {
-  for (const pg of pages.keys()) if (pg > limit) return true;
-  return false;
 }
 
 /** nBackfill, trusted only when the wal-index describes this very log (same salts). */
@@ -251,10 +234,12 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
     }
   }
   const latest = new Map<number, number>();
+  let maxPage = 0;
   for (let f = 1; f <= k; f++) {
     const pgno = shm.pageOfFrame(f);
     if (!pgno) return undefined;
     if (pgno <= commitSize) latest.set(pgno, WAL_HEADER_SIZE + (f - 1) * frameSize + WAL_FRAME_HEADER_SIZE);
+    if (pgno <= commitSize) maxPage = Math.max(maxPage, pgno);
   }
   const backfilledFrames = Math.min(shm.nBackfill, k);
   const trailing = wal.size - (WAL_HEADER_SIZE + k * frameSize);
@@ -274,7 +259,7 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
     latestPageOffset: latest,
   };
   // Frame k's header holds the running checksum up to it: a later read goes on from there.
-  const resume: WalPosition = { offset: nextAt, checksum: [last.readUInt32BE(16), last.readUInt32BE(20)], committedFrames: k, dbPagesAfterCommit: commitSize, latest: new Map(latest), fromIndex: true };
+  const resume: WalPosition = { offset: nextAt, checksum: [last.readUInt32BE(16), last.readUInt32BE(20)], committedFrames: k, dbPagesAfterCommit: commitSize, latest: new Map(latest), maxPage, fromIndex: true };
   return { index, resume };
 }
 

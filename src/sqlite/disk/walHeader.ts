@@ -12,16 +12,24 @@ const WAL_MAGIC_BE = 0x377f0683;
 const WAL_VERSION = 3007000;
 
 export function walChecksum(data: Uint8Array, bigEndian: boolean, s0: number, s1: number): [number, number] {
-  return walChecksumAt(new DataView(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, bigEndian, s0, s1);
+  const sums = new Uint32Array([s0, s1]);
+  walChecksumInto(sums, new DataView(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, bigEndian);
+  return [sums[0]!, sums[1]!];
 }
 
-/** walChecksum over bytes [start, end) of a view: a follower checks every frame of a busy log without making a view per frame. */
-export function walChecksumAt(dv: DataView, start: number, end: number, bigEndian: boolean, s0: number, s1: number): [number, number] {
+/**
+ * walChecksum over bytes [start, end) of a view, continuing from and
+ * leaving the running sums in `sums`: a follower checks every frame of a
+ * busy log without making a view or an array per frame.
+ */
+export function walChecksumInto(sums: Uint32Array, dv: DataView, start: number, end: number, bigEndian: boolean): void {
+  let s0 = sums[0]!, s1 = sums[1]!;
   for (let i = start; i < end; i += 8) {
     s0 = (s0 + dv.getUint32(i, !bigEndian) + s1) >>> 0;
     s1 = (s1 + dv.getUint32(i + 4, !bigEndian) + s0) >>> 0;
   }
-  return [s0, s1];
+  sums[0] = s0;
+  sums[1] = s1;
 }
 
 function parseWalHeader(buf: Uint8Array): { header?: WalHeader; checksum?: [number, number]; invalidReason?: string } {
