@@ -39,12 +39,16 @@ export class LiveViewService {
   private lastPostAt = 0;
   private pending: NodeJS.Timeout | undefined;
 
-  /** Samples only when the files changed (a stat each tick), else every 5 s; processes' open files every 10 s. */
+  /**
+   * Samples as often as an update may go out (a sample in between would
+   * never be shown: points fold into seconds), only when the files changed
+   * (a stat each tick), else every 5 s; processes' open files every 10 s.
+   */
   private readonly options: SamplerOptions;
 
   /** `followerOf`: the WAL follower others already keep for a database (the model's), so its frames are not checked twice. */
   constructor(private readonly post: (live: LiveView) => void, options: SamplerOptions = {}, private readonly followerOf?: (id: string) => WalFollower) {
-    this.options = { quietSampleEveryMs: HEARTBEAT_MS, openFilesEveryMs: 10_000, ...options };
+    this.options = { intervalMs: POST_MS, quietSampleEveryMs: HEARTBEAT_MS, openFilesEveryMs: 10_000, ...options };
   }
 
   /** Watch this database (stops watching any other). */
