@@ -35,10 +35,14 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
+  const treeView = vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true });
+  tree.setVisible(treeView.visible);
+
   context.subscriptions.push(
     log,
     activity.start(log),
-    vscode.window.createTreeView('sqliteDoctor.databases', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
+    treeView,
+    treeView.onDidChangeVisibility((e) => tree.setVisible(e.visible)),
     model.onDidChange((change) => tree.refresh(change)),
     createStatusBar(model),
     bindContextKeys(model),

@@ -24,12 +24,31 @@ export class DatabaseTree implements vscode.TreeDataProvider<Node> {
     this.nodes = new TreeNodes(model);
   }
 
+  private visible = false;
+  private missed = false;
+
+  /**
+   * A tree nobody sees (its section collapsed or the Explorer closed) is
+   * told nothing: each refresh is a message to the window, twice a second
+   * while an app writes. It is refreshed whole when it shows again.
+   */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.missed) this.fire(undefined);
+  }
+
   /** Refreshes the rows a model change concerns (the whole tree when its shape changed). */
   refresh(change: ModelChange): void {
     const changed = this.nodes.changed(change);
     if (changed !== 'all' && !changed.length) return;
+    this.fire(changed === 'all' ? undefined : changed);
+  }
+
+  private fire(nodes: Node[] | undefined): void {
+    this.missed = !this.visible;
+    if (this.missed) return;
     activity.count('tree refreshes');
-    this.emitter.fire(changed === 'all' ? undefined : changed);
+    this.emitter.fire(nodes);
   }
 
   getChildren(node?: Node): Node[] {
