@@ -169,6 +169,23 @@ describe('following a growing WAL', () => {
     assert.equal(shrunk.startedOver, false);
   });
 
+  it('follows a large log through its live wal-index: the same pages and commits as a full walk, without reading the frames again', async () => {
+    const indexed = new WalFollower('index-if-large');
+    await app.do('insert 2200'); // past the 8 MB from which the index may stand in for the frames
+    for (let round = 0; round < 3; round++) {
+      await app.do('insert 40');
+      const before = indexed.bytesRead;
+      const shm = parseShm(readFileSync(`${db}-shm`)); // the whole wal-index, hash tables too
+      const followed = await withFile(`${db}-wal`, 'log', (w) => indexed.index(w, shm));
+      const full = await withFile(`${db}-wal`, 'log', (w) => indexWal(w, shm, 'full'));
+      assert.ok(full.fileBytes > 8 * 1024 * 1024);
+      const essentials = (m: WalPageMap) => ({ committed: m.committedFrames, pages: m.dbPagesAfterCommit, changed: m.pagesChanged, backfilled: m.backfilledFrames, map: [...m.latestPageOffset].sort((a, b) => a[0] - b[0]) });
+      assert.deepEqual(essentials(followed), essentials(full), `round ${round}`);
+      if (round > 0) assert.ok(followed.fromIndex && indexed.bytesRead - before === 0, `round ${round}: ${indexed.bytesRead - before} frame bytes read`);
+    }
+    assert.equal(indexed.fullReads, 1);
+  });
+
   it('starts over when the log is cut short under it', async () => {
     await app.do('insert 6');
     const copy = path.join(dir, 'copy.db');

@@ -76,7 +76,7 @@ function longestGap(seen: { at: number; text: string }[], first: number, last: n
 /** The share of one core used above the floor's, also printed (a passing run shows its margin too). */
 function costLine(t: TestContext, what: string, ours: Writing, floor: Writing): number {
   const share = ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
-  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * share).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
+  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor (mean of two runs) ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * share).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
   // The app must not be slowed by being watched.
   assert.ok(ours.commits.length >= 0.9 * floor.commits.length, `${what}: the app made ${ours.commits.length} commits, ${floor.commits.length} with the no-op extension`);
   return share;
@@ -88,7 +88,11 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
   let wb: Workbench;
   let page: Page;
 
-  /** The floor: the same app on the same files under a no-op extension. */
+  /**
+   * The floor: the same app on the same files under a no-op extension,
+   * measured twice per file (interleaved) and averaged: VS Code's own work
+   * in one 30 s window varies by ±0.3 s CPU, as much as what is measured.
+   */
   const floor: Record<string, Writing> = {};
   const makeWorkspace = () => {
     const dir = tempDir('sqlite-doctor-live-ws-');
@@ -103,7 +107,9 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     const noop = await openWorkbench(tempDir('sqlite-doctor-live-floor-'), floorWs, noopExtension(tempDir('sqlite-doctor-noop-')));
     try {
       await noop.page.waitForTimeout(5000);
-      for (const name of ['b.db', 'w.db']) floor[name] = await cpuWhileWriting(noop, path.join(floorWs, name), COST_SECONDS);
+      const runs: Record<string, Writing[]> = { 'b.db': [], 'w.db': [] };
+      for (const name of ['b.db', 'w.db', 'b.db', 'w.db']) runs[name]!.push(await cpuWhileWriting(noop, path.join(floorWs, name), COST_SECONDS));
+      for (const [name, [a, b]] of Object.entries(runs)) floor[name] = { cpu: (a!.cpu + b!.cpu) / 2, elapsed: (a!.elapsed + b!.elapsed) / 2, commits: a!.commits.length >= b!.commits.length ? a!.commits : b!.commits };
     } finally {
       await noop.close();
     }

@@ -90,12 +90,19 @@ export async function readWal(wal: ReadOnlyFile, shm?: ShmIndex, verify: WalVeri
   if (wal.size === 0) return { index: emptyWalPageMap(0), bytesRead: 0 };
   const parsed = head ?? (await readWalHeader(wal));
   if (!parsed.header) return { index: emptyWalPageMap(wal.size, parsed.invalidReason), bytesRead: 0 };
-  const header = parsed.header;
-  if (shm && mayUseIndex(verify, wal.size)) {
-    const fast = await indexFromShm(wal, header, shm);
-    if (fast) return { ...fast, header, bytesRead: 0 };
-  }
-  return walkFrames(wal, header, shm, { offset: WAL_HEADER_SIZE, checksum: parsed.checksum!, committedFrames: 0, latest: new Map(), maxPage: 0 });
+  const start: WalPosition = { offset: WAL_HEADER_SIZE, checksum: parsed.checksum!, committedFrames: 0, latest: new Map(), maxPage: 0 };
+  return continueWal(wal, parsed.header, shm, verify, start);
+}
+
+/**
+ * The log from `from` on (a position in this generation of it): from the
+ * wal-index where `verify` allows and it matches, else by walking frames. A
+ * follower of a busy large log then reads a few index entries per read, not
+ * the megabytes the app appended.
+ */
+export async function continueWal(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex | undefined, verify: WalVerify, from: WalPosition): Promise<WalRead> {
+  const fast = shm && mayUseIndex(verify, wal.size) ? await indexFromShm(wal, header, shm, from) : undefined;
+  return fast ? { ...fast, header, bytesRead: 0 } : walkFrames(wal, header, shm, from);
 }
 
 /**
@@ -211,10 +218,10 @@ function backfillFrom(shm: ShmIndex | undefined, header: WalHeader, committedFra
  * matches, and no valid frame follows it. Otherwise undefined, and the
  * caller walks the frames.
  */
-async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex): Promise<{ index: WalPageMap; resume: WalPosition } | undefined> {
+async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex, from: WalPosition): Promise<{ index: WalPageMap; resume: WalPosition } | undefined> {
   const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
   const k = shm.mxFrame;
-  if (k === 0 || shm.salt1 !== header.salt1 || shm.salt2 !== header.salt2 || shm.pageSize !== header.pageSize) return undefined;
+  if (k === 0 || k < from.committedFrames || shm.salt1 !== header.salt1 || shm.salt2 !== header.salt2 || shm.pageSize !== header.pageSize) return undefined;
   if (WAL_HEADER_SIZE + k * frameSize > wal.size) return undefined;
   const last = await wal.read(WAL_HEADER_SIZE + (k - 1) * frameSize, WAL_FRAME_HEADER_SIZE);
   const commitSize = last.readUInt32BE(4);
@@ -233,14 +240,20 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
       if (sums[0] === next.readUInt32BE(16) && sums[1] === next.readUInt32BE(20)) return undefined;
     }
   }
-  const latest = new Map<number, number>();
-  let maxPage = 0;
-  for (let f = 1; f <= k; f++) {
+  // Every page number first: `from.latest` is changed only once the index is known to hold them all.
+  const pages: number[] = [];
+  for (let f = from.committedFrames + 1; f <= k; f++) {
     const pgno = shm.pageOfFrame(f);
     if (!pgno) return undefined;
-    if (pgno <= commitSize) latest.set(pgno, WAL_HEADER_SIZE + (f - 1) * frameSize + WAL_FRAME_HEADER_SIZE);
-    if (pgno <= commitSize) maxPage = Math.max(maxPage, pgno);
+    pages.push(pgno);
   }
+  const latest = from.latest;
+  let maxPage = from.maxPage;
+  pages.forEach((pgno, i) => {
+    latest.set(pgno, WAL_HEADER_SIZE + (from.committedFrames + i) * frameSize + WAL_FRAME_HEADER_SIZE);
+    maxPage = Math.max(maxPage, pgno);
+  });
+  const shown = maxPage > commitSize ? new Map([...latest].filter(([pg]) => pg <= commitSize)) : latest;
   const backfilledFrames = Math.min(shm.nBackfill, k);
   const trailing = wal.size - (WAL_HEADER_SIZE + k * frameSize);
   const index: WalPageMap = {
@@ -249,17 +262,17 @@ async function indexFromShm(wal: ReadOnlyFile, header: WalHeader, shm: ShmIndex)
     validFrames: k,
     committedFrames: k,
     uncommittedFrames: 0,
-    pagesChanged: latest.size,
+    pagesChanged: shown.size,
     dbPagesAfterCommit: commitSize,
     backfilledFrames,
     uncheckpointedFrames: k - backfilledFrames,
     uncheckpointedBytes: (k - backfilledFrames) * frameSize,
     stoppedEarly: trailing > 0 ? `read from the wal-index (-shm); ${trailing} bytes after the last commit frame were not examined` : undefined,
     fromIndex: true,
-    latestPageOffset: latest,
+    latestPageOffset: shown,
   };
   // Frame k's header holds the running checksum up to it: a later read goes on from there.
-  const resume: WalPosition = { offset: nextAt, checksum: [last.readUInt32BE(16), last.readUInt32BE(20)], committedFrames: k, dbPagesAfterCommit: commitSize, latest: new Map(latest), maxPage, fromIndex: true };
+  const resume: WalPosition = { offset: nextAt, checksum: [last.readUInt32BE(16), last.readUInt32BE(20)], committedFrames: k, dbPagesAfterCommit: commitSize, latest, maxPage, fromIndex: true };
   return { index, resume };
 }
 

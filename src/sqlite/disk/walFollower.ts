@@ -1,5 +1,5 @@
 import type { ReadOnlyFile } from '../os/fileio';
-import { WAL_FRAME_HEADER_SIZE, WalPageMap, WalPosition, WalVerify, readWal, walkFrames } from './wal';
+import { WAL_FRAME_HEADER_SIZE, WalPageMap, WalPosition, WalVerify, continueWal, readWal } from './wal';
 import { readWalHeader } from './walHeader';
 import type { ShmIndex } from './shm';
 
@@ -59,7 +59,7 @@ export class WalFollower {
     const head = wal.size === 0 ? undefined : await readWalHeader(wal);
     const from = head?.header && (await this.resumePoint(wal, head.bytes));
     const read = from
-      ? await walkFrames(wal, head.header!, shm, from)
+      ? await continueWal(wal, head.header!, shm, this.verify, from)
       : await readWal(wal, shm, this.verify, head);
     if (!from) this.fullReads++;
     this.bytesRead += read.bytesRead;
