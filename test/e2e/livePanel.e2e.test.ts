@@ -74,15 +74,15 @@ function longestGap(seen: { at: number; text: string }[], first: number, last: n
 }
 
 /** The share of one core used above the floor's, also printed (a passing run shows its margin too). */
-function costLine(t: TestContext, what: string, ours: Writing, floor: Writing): number {
+function costLine(t: TestContext, what: string, ours: Writing, floor: Writing, floorShares: number[]): number {
   const share = ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
-  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor (mean of two runs) ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * share).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
+  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor (median of ${floorShares.map((f) => `${f.toFixed(1)}%`).join(', ')} of a core) ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * share).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
   // The app must not be slowed by being watched.
   assert.ok(ours.commits.length >= 0.9 * floor.commits.length, `${what}: the app made ${ours.commits.length} commits, ${floor.commits.length} with the no-op extension`);
   return share;
 }
 
-describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => {
+describe('the status panel under a busy app', { skip, timeout: 600_000 }, () => {
   let ws: string;
   let profile: string;
   let wb: Workbench;
@@ -90,10 +90,12 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
 
   /**
    * The floor: the same app on the same files under a no-op extension,
-   * measured twice per file (interleaved) and averaged: VS Code's own work
-   * in one 30 s window varies by ±0.3 s CPU, as much as what is measured.
+   * measured three times per file (interleaved), the median taken: VS Code's
+   * own work in one 30 s window varies by ±0.3 s CPU (its periodic tasks
+   * fall in a window or not), as much as what is measured.
    */
   const floor: Record<string, Writing> = {};
+  const floorRuns: Record<string, number[]> = {};
   const makeWorkspace = () => {
     const dir = tempDir('sqlite-doctor-live-ws-');
     for (const name of ['a.db', 'b.db']) makeBlobDb(path.join(dir, name), 800, 4000);
@@ -108,8 +110,12 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     try {
       await noop.page.waitForTimeout(5000);
       const runs: Record<string, Writing[]> = { 'b.db': [], 'w.db': [] };
-      for (const name of ['b.db', 'w.db', 'b.db', 'w.db']) runs[name]!.push(await cpuWhileWriting(noop, path.join(floorWs, name), COST_SECONDS));
-      for (const [name, [a, b]] of Object.entries(runs)) floor[name] = { cpu: (a!.cpu + b!.cpu) / 2, elapsed: (a!.elapsed + b!.elapsed) / 2, commits: a!.commits.length >= b!.commits.length ? a!.commits : b!.commits };
+      for (let round = 0; round < 3; round++) for (const name of ['b.db', 'w.db']) runs[name]!.push(await cpuWhileWriting(noop, path.join(floorWs, name), COST_SECONDS));
+      for (const [name, three] of Object.entries(runs)) {
+        const byRate = [...three].sort((x, y) => x.cpu / x.elapsed - y.cpu / y.elapsed);
+        floor[name] = { ...byRate[1]!, commits: three.reduce((most, r) => (r.commits.length > most.length ? r.commits : most), [] as number[]) };
+        floorRuns[name] = three.map((r) => (r.cpu / r.elapsed) * 100);
+      }
     } finally {
       await noop.close();
     }
@@ -173,7 +179,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     assert.ok(gap <= 1000, `longest time without an update while writing: ${gap} ms (${changes} updates)`);
     assert.deepEqual([...new Set(seen.map((s) => s.focus))], [aDb()], 'keyboard focus stayed on a.db');
     assert.equal(inspectionsOfA(first, last + 2000), 0, 'a.db, unchanged, was not inspected again');
-    const share = costLine(t, 'another database selected', run, floor['b.db']!);
+    const share = costLine(t, 'another database selected', run, floor['b.db']!, floorRuns['b.db']!);
     assert.ok(share <= 0.02, `${(100 * share).toFixed(1)}% of a core above the floor with another database selected`);
   });
 
@@ -226,7 +232,7 @@ describe('the status panel under a busy app', { skip, timeout: 300_000 }, () => 
     const allowed = 1 + Math.floor((last - first) / 30_000);
     assert.ok(inspectionsOf(wDb, first, last) <= allowed, `${inspectionsOf(wDb, first, last)} inspections of w.db during ${((last - first) / 1000).toFixed(0)} s of writes`);
     assert.ok(inspectionsOf(wDb, last, last + 4000) >= 1, 'inspected again once the writes paused');
-    const share = costLine(t, 'the busy database selected', run, floor['w.db']!);
+    const share = costLine(t, 'the busy database selected', run, floor['w.db']!, floorRuns['w.db']!);
     assert.ok(share <= 0.05, `${(100 * share).toFixed(1)}% of a core above the floor with the busy database selected`);
   });
 
