@@ -68,7 +68,7 @@ export function ownCpuSeconds(pid: number): number {
 /** CPU seconds of each kind of thread of one process (by thread name: the JS thread is the process's own name, then libuv's pool, V8's workers…). */
 export function threadCpuSeconds(pid: number): Map<string, number> {
   const out = new Map<string, number>();
-  let tids: string[] = [];
+  let tids: string[];
   try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
   for (const tid of tids) {
     try {

@@ -74,9 +74,18 @@ function longestGap(seen: { at: number; text: string }[], first: number, last: n
 }
 
 /** The share of one core used above the floor's, also printed (a passing run shows its margin too). */
+/**
+ * Our share of one core above the floor, less the floor's own uncertainty
+ * (half the spread of its three runs): a goal is missed when the share
+ * exceeds it by more than the floor is known to wobble, so a slow no-op run
+ * cannot fail the check and a real regression (the 11% and 43% of issue 25)
+ * cannot pass it.
+ */
 function costLine(t: TestContext, what: string, ours: Writing, floor: Writing, floorShares: number[]): number {
-  const share = ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
-  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor (median of ${floorShares.map((f) => `${f.toFixed(1)}%`).join(', ')} of a core) ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * share).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
+  const measured = ours.cpu / ours.elapsed - floor.cpu / floor.elapsed;
+  const uncertainty = (Math.max(...floorShares) - Math.min(...floorShares)) / 200;
+  const share = measured - uncertainty;
+  t.diagnostic(`${what}: ${ours.cpu.toFixed(2)} s CPU over ${ours.elapsed.toFixed(1)} s, floor (median of ${floorShares.map((f) => `${f.toFixed(1)}%`).join(', ')} of a core) ${floor.cpu.toFixed(2)} s over ${floor.elapsed.toFixed(1)} s → ${(100 * measured).toFixed(1)}% ± ${(100 * uncertainty).toFixed(1)}% of a core above the floor; ${ours.commits.length} commits (floor ${floor.commits.length})`);
   // The app must not be slowed by being watched.
   assert.ok(ours.commits.length >= 0.9 * floor.commits.length, `${what}: the app made ${ours.commits.length} commits, ${floor.commits.length} with the no-op extension`);
   return share;
@@ -180,7 +189,7 @@ describe('the status panel under a busy app', { skip, timeout: 600_000 }, () => 
     assert.deepEqual([...new Set(seen.map((s) => s.focus))], [aDb()], 'keyboard focus stayed on a.db');
     assert.equal(inspectionsOfA(first, last + 2000), 0, 'a.db, unchanged, was not inspected again');
     const share = costLine(t, 'another database selected', run, floor['b.db']!, floorRuns['b.db']!);
-    assert.ok(share <= 0.02, `${(100 * share).toFixed(1)}% of a core above the floor with another database selected`);
+    assert.ok(share <= 0.02, `more than 2% of a core above the floor with another database selected, beyond the floor's uncertainty (see the line above)`);
   });
 
   it('after Reload Window the same database is selected and inspected at most once', async () => {
@@ -233,7 +242,7 @@ describe('the status panel under a busy app', { skip, timeout: 600_000 }, () => 
     assert.ok(inspectionsOf(wDb, first, last) <= allowed, `${inspectionsOf(wDb, first, last)} inspections of w.db during ${((last - first) / 1000).toFixed(0)} s of writes`);
     assert.ok(inspectionsOf(wDb, last, last + 4000) >= 1, 'inspected again once the writes paused');
     const share = costLine(t, 'the busy database selected', run, floor['w.db']!, floorRuns['w.db']!);
-    assert.ok(share <= 0.05, `${(100 * share).toFixed(1)}% of a core above the floor with the busy database selected`);
+    assert.ok(share <= 0.05, `more than 5% of a core above the floor with the busy database selected, beyond the floor's uncertainty (see the line above)`);
   });
 
   it('a panel hidden behind another editor tab inspects nothing', async () => {

@@ -20,7 +20,8 @@ export async function palette(page: Page, command: string): Promise<void> {
 }
 
 export async function panelFrame(page: Page, testid: string): Promise<Frame> {
-  for (let i = 0; i < 60; i++) {
+  // Up to 40 s: the first panel of a fresh window waits for the extension to activate and scan on a loaded 2-vCPU machine.
+  for (let i = 0; i < 160; i++) {
     for (const f of page.frames()) {
       if (await f.locator(`[data-testid="${testid}"]`).count().catch(() => 0)) return f;
     }
