@@ -1,6 +1,6 @@
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, lstatSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, lstatSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -8,13 +8,31 @@ import * as path from 'node:path';
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 export function makeFixtures(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sqlite-doctor-fx-'));
+  const dir = tempDir('sqlite-doctor-fx-');
   execFileSync('python3', [path.join(FIXTURES, 'make_fixtures.py'), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   return dir;
 }
 
+/**
+ * Folders this test process made, removed when it exits: a full run writes
+ * gigabytes of databases (the busy-app e2e alone about one), and a machine
+ * that runs the suite again and again filled its disk with them.
+ * SQLITE_DOCTOR_KEEP_TEMP=1 keeps them for a look after a failure.
+ */
+const made: string[] = [];
+process.on('exit', () => {
+  if (process.env.SQLITE_DOCTOR_KEEP_TEMP === '1') return;
+  for (const dir of made) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch { /* something still writing there (a server not yet gone): left for the OS's /tmp cleaning */ }
+  }
+});
+
 export function tempDir(prefix = 'sqlite-doctor-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export interface Truth {
