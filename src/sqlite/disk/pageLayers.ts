@@ -4,9 +4,7 @@ import { readRollbackPage } from './journal';
 import type { DatabaseLayers } from './state';
 import { WAL_FRAME_HEADER_SIZE, readWalPage } from './wal';
 import { frameStillHolds } from './walHeader';
-
-/** WAL pages for an image are read in runs of up to this many bytes. */
-const RUN_BYTES = 4 * 1024 * 1024;
+import { READ_CHUNK, borrow, giveBack } from './readBuffer';
 
 /**
  * Which layer holds page N as a fresh connection would see it now — the one
@@ -54,8 +52,8 @@ export class OverlayFiles {
 
   /**
    * Every committed WAL page, handed to `use` (the bytes are valid until it
-   * returns): frames at consecutive offsets are read together, up to 4 MiB
-   * at a time, instead of one read and one buffer per page (an image of a
+   * returns): frames at consecutive offsets are read together, up to
+   * READ_CHUNK bytes at a time into the lent read buffer, instead of one read and one buffer per page (an image of a
    * 64 MB log took 16,000 reads).
    */
   async eachWalPage(use: (pgno: number, page: Uint8Array) => void): Promise<void> {
@@ -63,18 +61,22 @@ export class OverlayFiles {
     if (!header || !this.wal) return;
     const frameSize = WAL_FRAME_HEADER_SIZE + header.pageSize;
     const frames = [...this.layers.walPageMap!.latestPageOffset].map(([pgno, offset]) => [pgno, offset - WAL_FRAME_HEADER_SIZE] as const).sort((a, b) => a[1] - b[1]);
-    const perRead = Math.max(1, Math.floor(RUN_BYTES / frameSize));
-    const buf = Buffer.allocUnsafe(Math.min(frames.length, perRead) * frameSize);
-    for (let i = 0; i < frames.length;) {
-      let j = i + 1;
-      while (j < frames.length && j - i < perRead && frames[j]![1] === frames[j - 1]![1] + frameSize) j++;
-      const run = await this.wal.readInto(buf.subarray(0, (j - i) * frameSize), frames[i]![1]);
-      for (let k = i; k < j; k++) {
-        const frame = run.subarray((k - i) * frameSize, (k - i + 1) * frameSize);
-        if (!frameStillHolds(frame, frames[k]![0], header, header.pageSize)) throw new SqliteFileError('changing', this.wal.path, 'the -wal was restarted while it was being read');
-        use(frames[k]![0], frame.subarray(WAL_FRAME_HEADER_SIZE));
+    const perRead = Math.max(1, Math.floor(READ_CHUNK / frameSize));
+    const buf = borrow(Math.min(frames.length, perRead) * frameSize);
+    try {
+      for (let i = 0; i < frames.length;) {
+        let j = i + 1;
+        while (j < frames.length && j - i < perRead && frames[j]![1] === frames[j - 1]![1] + frameSize) j++;
+        const run = await this.wal.readInto(buf.subarray(0, (j - i) * frameSize), frames[i]![1]);
+        for (let k = i; k < j; k++) {
+          const frame = run.subarray((k - i) * frameSize, (k - i + 1) * frameSize);
+          if (!frameStillHolds(frame, frames[k]![0], header, header.pageSize)) throw new SqliteFileError('changing', this.wal.path, 'the -wal was restarted while it was being read');
+          use(frames[k]![0], frame.subarray(WAL_FRAME_HEADER_SIZE));
+        }
+        i = j;
       }
-      i = j;
+    } finally {
+      giveBack(buf);
     }
   }
 
